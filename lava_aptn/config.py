@@ -1,0 +1,391 @@
+"""Network configuration: frozen, validated dataclasses and named presets.
+
+Every physical quantity carries its unit in its name (``tau_m_ms``, ``v_rest_mv``).
+Conductances and weights are dimensionless, in units of the leak conductance, as in
+Diehl & Cook (2015). Defaults follow Diehl & Cook's published code
+(``peter-u-diehl/stdp-mnist``) unless a field says otherwise; the paper's Table 1
+(Guo et al. 2020) is the ``paper-table1`` preset.
+
+Examples
+--------
+>>> cfg = preset("diehl-cook", n_neurons=100)
+>>> cfg.n_neurons, cfg.stdp.tau_pre_ms
+(100, 20.0)
+>>> NetworkConfig(n_neurons=0)
+Traceback (most recent call last):
+...
+lava_aptn.errors.ConfigError: n_neurons must be an integer >= 1, got 0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lava_aptn.errors import ConfigError
+
+
+def _positive(owner: Any, *names: str) -> None:
+    for name in names:
+        value = getattr(owner, name)
+        if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+            raise ConfigError(f"{name} must be a finite number > 0, got {value!r}")
+
+
+def _nonnegative(owner: Any, *names: str) -> None:
+    for name in names:
+        value = getattr(owner, name)
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def _finite(owner: Any, *names: str) -> None:
+    for name in names:
+        value = getattr(owner, name)
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, got {value!r}")
+
+
+def _integer(owner: Any, name: str, minimum: int) -> None:
+    value = getattr(owner, name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class ExcitatoryConfig:
+    r"""Conductance-based LIF excitatory neurons with an adaptive threshold.
+
+    .. math::
+        \\tau_m \\frac{dv}{dt} = (v_{rest} - v) + g_e (E_{exc} - v) + g_i (E_{inh} - v)
+
+    A neuron fires when ``v > v_thresh_mv + theta`` and at least ``min_isi_ms`` have
+    passed since its last spike; then ``v = v_reset_mv``, ``theta += theta_plus_mv``
+    (training only) and ``v`` is held for ``refractory_ms``.
+    """
+
+    tau_m_ms: float = 100.0
+    v_rest_mv: float = -65.0
+    v_reset_mv: float = -65.0
+    v_thresh_mv: float = -52.0
+    e_exc_mv: float = 0.0
+    e_inh_mv: float = -100.0
+    tau_ge_ms: float = 1.0
+    tau_gi_ms: float = 2.0
+    refractory_ms: float = 5.0
+    #: Diehl & Cook's ``timer > 5 ms`` with ``dtimer/dt = 0.1``: 50 ms between spikes.
+    min_isi_ms: float = 50.0
+    theta_plus_mv: float = 0.05
+    tau_theta_ms: float = 1e7
+
+    def __post_init__(self) -> None:
+        _positive(self, "tau_m_ms", "tau_ge_ms", "tau_gi_ms", "tau_theta_ms")
+        _nonnegative(self, "refractory_ms", "min_isi_ms", "theta_plus_mv")
+        _finite(self, "v_rest_mv", "v_reset_mv", "v_thresh_mv", "e_exc_mv", "e_inh_mv")
+        if not self.e_inh_mv < self.v_reset_mv < self.v_thresh_mv < self.e_exc_mv:
+            raise ConfigError(
+                "excitatory potentials must satisfy e_inh_mv < v_reset_mv < v_thresh_mv < "
+                f"e_exc_mv, got {self.e_inh_mv!r}, {self.v_reset_mv!r}, "
+                f"{self.v_thresh_mv!r}, {self.e_exc_mv!r}"
+            )
+
+
+@dataclass(frozen=True)
+class InhibitoryConfig:
+    """Conductance-based LIF inhibitory neurons (Diehl & Cook), one per excitatory neuron."""
+
+    tau_m_ms: float = 10.0
+    v_rest_mv: float = -60.0
+    v_reset_mv: float = -45.0
+    v_thresh_mv: float = -40.0
+    e_exc_mv: float = 0.0
+    e_inh_mv: float = -85.0
+    tau_ge_ms: float = 1.0
+    tau_gi_ms: float = 2.0
+    refractory_ms: float = 2.0
+
+    def __post_init__(self) -> None:
+        _positive(self, "tau_m_ms", "tau_ge_ms", "tau_gi_ms")
+        _nonnegative(self, "refractory_ms")
+        _finite(self, "v_rest_mv", "v_reset_mv", "v_thresh_mv", "e_exc_mv", "e_inh_mv")
+        if not self.v_rest_mv < self.v_thresh_mv < self.e_exc_mv:
+            raise ConfigError(
+                "inhibitory potentials must satisfy v_rest_mv < v_thresh_mv < e_exc_mv, got "
+                f"{self.v_rest_mv!r}, {self.v_thresh_mv!r}, {self.e_exc_mv!r}"
+            )
+
+
+@dataclass(frozen=True)
+class SynapseConfig:
+    """Fixed WTA weights, plastic weight bounds, initialisation and normalisation.
+
+    Initial input weights are ``(U[0, 1) + init_offset) * init_scale`` (Diehl & Cook).
+    When ``norm_total`` is set, before every training presentation each neuron's
+    incoming weights are scaled so that they sum to ``norm_total`` (Diehl & Cook:
+    78 = 0.1 x 784). Normalisation is a per-neuron homeostatic scaling, not an STDP
+    update: it scales every transmitting weight, frozen ones (soft pruning) included;
+    removed synapses stay 0 (scaling 0 gives 0).
+    """
+
+    w_exc_inh: float = 10.4
+    w_inh_exc: float = 17.0
+    w_max: float = 1.0
+    init_scale: float = 0.3
+    init_offset: float = 0.01
+    norm_total: float | None = 78.0
+
+    def __post_init__(self) -> None:
+        _nonnegative(self, "w_exc_inh", "w_inh_exc", "init_offset")
+        _positive(self, "w_max", "init_scale")
+        if self.norm_total is not None:
+            _positive(self, "norm_total")
+        if (1.0 + self.init_offset) * self.init_scale > self.w_max:
+            raise ConfigError(
+                f"initial weights reach {(1.0 + self.init_offset) * self.init_scale!r}, above "
+                f"w_max={self.w_max!r}; lower init_scale"
+            )
+
+
+@dataclass(frozen=True)
+class StdpConfig:
+    r"""Triplet STDP (Pfister & Gerstner 2006, in Diehl & Cook's form).
+
+    Traces decay with their time constants and are reset to 1 on their neuron's spike.
+
+    .. math::
+        \\text{pre } j:\\; w_{ji} \\leftarrow \\mathrm{clip}(w_{ji} - \\mu_{pre} y_{1,i}),
+        \\quad
+        \\text{post } i:\\; w_{ji} \\leftarrow \\mathrm{clip}(w_{ji} + \\mu_{post} x_j y_{2,i}^-)
+
+    with :math:`y_{2,i}^-` the slow post trace just before its reset.
+    """
+
+    tau_pre_ms: float = 20.0
+    tau_post1_ms: float = 20.0
+    tau_post2_ms: float = 40.0
+    mu_pre: float = 0.0001
+    mu_post: float = 0.01
+
+    def __post_init__(self) -> None:
+        _positive(self, "tau_pre_ms", "tau_post1_ms", "tau_post2_ms")
+        _nonnegative(self, "mu_pre", "mu_post")
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    """Poisson rate coding and the presentation protocol.
+
+    A pixel of intensity ``p`` (0-255) fires at ``p / 255 * max_rate_hz`` during
+    ``presentation_ms``; then ``rest_ms`` without input lets the state relax. When the
+    excitatory layer fires fewer than ``min_exc_spikes`` spikes, the image is shown again
+    with ``rate_step_hz`` added to the maximum rate (Diehl & Cook: 255/8 = 31.875 Hz), at
+    most ``max_presentations`` times in all.
+    """
+
+    max_rate_hz: float = 63.75
+    rate_step_hz: float = 31.875
+    presentation_ms: float = 350.0
+    rest_ms: float = 150.0
+    min_exc_spikes: int = 5
+    max_presentations: int = 10
+
+    def __post_init__(self) -> None:
+        _positive(self, "max_rate_hz", "presentation_ms")
+        _nonnegative(self, "rate_step_hz", "rest_ms")
+        _integer(self, "min_exc_spikes", 0)
+        _integer(self, "max_presentations", 1)
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """The whole WTA network: sizes, time step and every component's parameters.
+
+    Parameters
+    ----------
+    n_neurons
+        Excitatory neurons N (and as many inhibitory ones).
+    n_inputs
+        Input units, one per pixel (784 for 28 x 28 images).
+    dt_ms
+        Simulation time step in ms (Diehl & Cook: 0.5 ms).
+    """
+
+    n_neurons: int = 100
+    n_inputs: int = 784
+    dt_ms: float = 0.5
+    exc: ExcitatoryConfig = field(default_factory=ExcitatoryConfig)
+    inh: InhibitoryConfig = field(default_factory=InhibitoryConfig)
+    syn: SynapseConfig = field(default_factory=SynapseConfig)
+    stdp: StdpConfig = field(default_factory=StdpConfig)
+    input: InputConfig = field(default_factory=InputConfig)
+
+    def __post_init__(self) -> None:
+        _integer(self, "n_neurons", 1)
+        _integer(self, "n_inputs", 1)
+        _positive(self, "dt_ms")
+        if self.dt_ms > 2.0:
+            raise ConfigError(f"dt_ms must be <= 2 ms for these dynamics, got {self.dt_ms!r}")
+        if not math.isclose(
+            self.input.presentation_ms / self.dt_ms, round(self.input.presentation_ms / self.dt_ms)
+        ):
+            raise ConfigError(
+                f"presentation_ms={self.input.presentation_ms!r} must be a whole number of "
+                f"time steps of dt_ms={self.dt_ms!r}"
+            )
+
+    @property
+    def presentation_steps(self) -> int:
+        """Time steps in one presentation."""
+        return int(round(self.input.presentation_ms / self.dt_ms))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as nested plain dictionaries (JSON-ready)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NetworkConfig:
+        """Build a configuration from :meth:`to_dict` output (unknown keys are errors)."""
+        parts = {
+            "exc": ExcitatoryConfig,
+            "inh": InhibitoryConfig,
+            "syn": SynapseConfig,
+            "stdp": StdpConfig,
+            "input": InputConfig,
+        }
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in parts:
+                kwargs[key] = _build(parts[key], value, key)
+            else:
+                kwargs[key] = value
+        return _build(cls, kwargs, "network")
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ConfigError(f"unknown {where} parameter(s) {unknown}; valid: {sorted(names)}")
+    return cls(**values)
+
+
+def with_overrides(config: NetworkConfig, overrides: dict[str, Any]) -> NetworkConfig:
+    """Return ``config`` with dotted-name overrides applied, e.g. ``{"stdp.mu_post": 0.02}``.
+
+    Raises
+    ------
+    ConfigError
+        If a name does not exist; the message lists the valid names.
+    """
+    top: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    for name, value in overrides.items():
+        if "." in name:
+            part, key = name.split(".", 1)
+            nested.setdefault(part, {})[key] = value
+        else:
+            top[name] = value
+    for part, values in nested.items():
+        if not hasattr(config, part) or not dataclasses.is_dataclass(getattr(config, part)):
+            raise ConfigError(f"unknown parameter group {part!r} in override")
+        sub = getattr(config, part)
+        _build(type(sub), values, part)  # validates the names
+        top[part] = replace(sub, **values)
+    _build(NetworkConfig, {k: v for k, v in top.items()}, "network")
+    return replace(config, **top)
+
+
+def _diehl_cook(n_neurons: int) -> NetworkConfig:
+    return NetworkConfig(n_neurons=n_neurons)
+
+
+def _paper_table1(n_neurons: int) -> NetworkConfig:
+    """Guo et al. (2020) Table 1; the rest (not given in the paper) from Diehl & Cook."""
+    return NetworkConfig(
+        n_neurons=n_neurons,
+        exc=ExcitatoryConfig(
+            tau_m_ms=100.0,
+            v_rest_mv=-60.0,
+            v_reset_mv=-60.0,
+            v_thresh_mv=-50.0,
+            e_exc_mv=0.0,
+            e_inh_mv=-100.0,
+            tau_ge_ms=1.0,
+            tau_gi_ms=2.0,
+            theta_plus_mv=0.01,
+        ),
+        stdp=StdpConfig(
+            tau_pre_ms=8.0, tau_post1_ms=16.0, tau_post2_ms=32.0, mu_pre=0.0001, mu_post=0.01
+        ),
+    )
+
+
+#: Named presets selectable with ``--preset``: name -> (factory, description).
+PRESETS = {
+    "diehl-cook": (_diehl_cook, "Diehl & Cook (2015) code: traces 20/20/40 ms, dt 0.5 ms"),
+    "paper-table1": (_paper_table1, "Guo et al. (2020) Table 1: traces 8/16/32 ms"),
+}
+
+#: The preset used when none is named.
+DEFAULT_PRESET = "diehl-cook"
+
+
+def preset(name: str = DEFAULT_PRESET, *, n_neurons: int = 100) -> NetworkConfig:
+    """Return the named preset's configuration for ``n_neurons`` excitatory neurons."""
+    if name not in PRESETS:
+        raise ConfigError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}")
+    return PRESETS[name][0](n_neurons)
+
+
+#: Datasets the engine can train on (names of :mod:`lava_aptn.data`).
+DATASET_NAMES = ("mnist", "fashion-mnist")
+#: Arithmetic of the simulation.
+PRECISIONS = ("float",)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run: data, protocol sizes, seed and bookkeeping.
+
+    Parameters
+    ----------
+    dataset
+        ``"mnist"`` or ``"fashion-mnist"``.
+    seed
+        Fixes every random draw: initial weights and input spikes.
+    train_images, label_images, test_images
+        Images of each phase, taken from the start of the training set (training and
+        label assignment) and of the test set.
+    checkpoint_every
+        Save a resumable checkpoint every this many training images (0: never).
+    precision
+        ``"float"`` (float64 engine).
+    """
+
+    dataset: str = "mnist"
+    seed: int = 0
+    train_images: int = 60000
+    label_images: int = 60000
+    test_images: int = 10000
+    checkpoint_every: int = 5000
+    precision: str = "float"
+
+    def __post_init__(self) -> None:
+        if self.dataset not in DATASET_NAMES:
+            raise ConfigError(f"dataset must be one of {DATASET_NAMES}, got {self.dataset!r}")
+        _integer(self, "seed", 0)
+        _integer(self, "train_images", 0)
+        _integer(self, "label_images", 1)
+        _integer(self, "test_images", 1)
+        _integer(self, "checkpoint_every", 0)
+        if self.train_images > 60000 or self.label_images > 60000:
+            raise ConfigError(
+                f"train_images and label_images must be <= 60000 (one epoch), got "
+                f"{self.train_images!r} and {self.label_images!r}"
+            )
+        if self.test_images > 10000:
+            raise ConfigError(f"test_images must be <= 10000, got {self.test_images!r}")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")

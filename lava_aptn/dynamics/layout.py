@@ -1,0 +1,54 @@
+"""Row indices of the packed neuron state and of the event counters.
+
+The neuron state of a network is one float64 array of shape ``(N_FLOAT_STATE, N)``
+(one row per variable) plus an int64 array of shape ``(N_INT_STATE, N)``; rows of a
+C-ordered array are contiguous, so the per-step loops stream through them.
+"""
+
+# float state rows
+V_E = 0  #: excitatory membrane potential, mV
+GE_E = 1  #: excitatory conductance onto excitatory neurons (leak units)
+GI_E = 2  #: inhibitory conductance onto excitatory neurons (leak units)
+THETA = 3  #: adaptive threshold increment, mV
+V_I = 4  #: inhibitory membrane potential, mV
+GE_I = 5  #: excitatory conductance onto inhibitory neurons
+GI_I = 6  #: inhibitory conductance onto inhibitory neurons (unused by the WTA wiring)
+Y1 = 7  #: fast postsynaptic STDP trace
+Y2 = 8  #: slow postsynaptic STDP trace
+N_FLOAT_STATE = 9
+
+# int state rows: time step of each neuron's last spike
+LAST_E = 0
+LAST_I = 1
+N_INT_STATE = 2
+
+#: "Never spiked": far enough in the past for every refractory or trace horizon.
+NEVER = -(2**40)
+
+# event counters (int64 array of N_COUNTERS), summed over the images of a phase
+INPUT_SPIKES = 0  #: input spikes delivered
+ACCUMULATIONS = 1  #: input spike x transmitting (active or frozen) outgoing synapse
+DEP_NOMINAL = 2  #: pre-spike depressions on active synapses
+DEP_EFFECTIVE = 3  #: ... of which changed the weight
+POT_NOMINAL = 4  #: post-spike potentiations on active synapses
+POT_EFFECTIVE = 5  #: ... of which changed the weight
+EXC_SPIKES = 6  #: excitatory spikes (all presentations)
+INH_SPIKES = 7  #: inhibitory spikes
+NEURON_UPDATES = 8  #: neuron state updates (excitatory + inhibitory) x time steps
+TIME_STEPS = 9  #: simulated time steps during presentations
+PRESENTATIONS = 10  #: presentations (re-shown images count again)
+N_COUNTERS = 11
+
+COUNTER_NAMES = (
+    "input_spikes",
+    "accumulations",
+    "stdp_depressions",
+    "stdp_depressions_effective",
+    "stdp_potentiations",
+    "stdp_potentiations_effective",
+    "exc_spikes",
+    "inh_spikes",
+    "neuron_updates",
+    "time_steps",
+    "presentations",
+)

@@ -1,0 +1,148 @@
+r"""Neuron updates for one time step (numba).
+
+Membrane step: backward (semi-implicit) Euler in ``v`` with the conductances held at
+their current values,
+
+.. math::
+    v_{t+1} = \\frac{v_t + \\frac{\\Delta t}{\\tau_m}(v_{rest} + g_e E_{exc} + g_i E_{inh})}
+                   {1 + \\frac{\\Delta t}{\\tau_m}(1 + g_e + g_i)},
+
+which is unconditionally stable: large simultaneous inhibition cannot overshoot
+``E_inh`` as forward Euler does. Conductances and traces decay exactly
+(``g *= exp(-dt/tau)``), see :func:`decay_step`.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from lava_aptn.dynamics.layout import GE_E, GE_I, GI_E, GI_I, THETA, V_E, V_I, Y1, Y2
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _membrane(v, ge, gi, last, t, ref, a, v_rest, e_exc, e_inh):
+    """Backward-Euler membrane step; ``v`` held while refractory."""
+    for i in range(v.shape[0]):
+        vn = (v[i] + a * (v_rest + ge[i] * e_exc + gi[i] * e_inh)) / (
+            1.0 + a * (1.0 + ge[i] + gi[i])
+        )
+        v[i] = v[i] if t - last[i] < ref else vn
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _scale(x, factor):
+    """Exact exponential decay by one step: ``x *= factor``."""
+    for i in range(x.shape[0]):
+        x[i] *= factor
+
+
+@nb.njit(cache=True, error_model="numpy")
+def neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i):
+    """Advance both populations by one time step and detect their spikes.
+
+    In one pass over the neurons: the membrane update of excitatory and inhibitory
+    neurons (held at reset while refractory) from the conductances at the start of
+    the step, then the exact decay of the conductances, the postsynaptic traces and,
+    when learning, ``theta``. Spikes are then detected: an excitatory neuron fires when
+    ``v > v_thresh + theta`` and at least ``max(min_isi, refractory)`` steps have passed
+    since its last spike; an inhibitory one when ``v > v_thresh`` outside its refractory
+    period. A spike resets ``v`` and, when learning, raises ``theta`` by ``theta_plus``.
+
+    Parameters
+    ----------
+    fs : ndarray of float64, shape (N_FLOAT_STATE, N)
+        Packed neuron state (rows from :mod:`lava_aptn.dynamics.layout`); updated in place.
+    ist : ndarray of int64, shape (N_INT_STATE, N)
+        Step of each neuron's last spike; updated in place.
+    t : int
+        Current time step.
+    p : StepParams
+        Per-step constants.
+    learning : bool
+        Training: ``theta`` decays and adapts.
+    spiked_e, spiked_i : ndarray of int64, shape (N,)
+        Output: indices of the excitatory / inhibitory neurons that fired.
+
+    Returns
+    -------
+    (int, int)
+        Numbers of excitatory and inhibitory spikes.
+    """
+    n = fs.shape[1]
+    v_e, ge_e, gi_e, theta = fs[V_E], fs[GE_E], fs[GI_E], fs[THETA]
+    v_i, ge_i, gi_i = fs[V_I], fs[GE_I], fs[GI_I]
+    y1, y2 = fs[Y1], fs[Y2]
+    last_e, last_i = ist[0], ist[1]
+    a_e, a_i = p.e_dt_tau, p.i_dt_tau
+    ref_e, ref_i = int(p.e_ref_steps), int(p.i_ref_steps)
+    hold_e = max(int(p.e_isi_steps), ref_e)
+    # Short loops over few arrays each: LLVM vectorises them (one fused loop over
+    # every state row defeats its alias analysis and runs scalar, ~4x slower).
+    _membrane(v_e, ge_e, gi_e, last_e, t, ref_e, a_e, p.e_v_rest, p.e_e_exc, p.e_e_inh)
+    _membrane(v_i, ge_i, gi_i, last_i, t, ref_i, a_i, p.i_v_rest, p.i_e_exc, p.i_e_inh)
+    _scale(ge_e, p.e_decay_ge)
+    _scale(gi_e, p.e_decay_gi)
+    _scale(ge_i, p.i_decay_ge)
+    _scale(gi_i, p.i_decay_gi)
+    _scale(y1, p.decay_post1)
+    _scale(y2, p.decay_post2)
+    if learning:
+        _scale(theta, p.e_decay_theta)
+    any_spike = 0
+    for i in range(n):
+        fire_e = (v_e[i] > p.e_v_thresh + theta[i]) & (t - last_e[i] >= hold_e)
+        fire_i = (v_i[i] > p.i_v_thresh) & (t - last_i[i] >= ref_i)
+        any_spike += np.int64(fire_e) + np.int64(fire_i)
+    n_e = 0
+    n_i = 0
+    if any_spike == 0:
+        return n_e, n_i
+    for i in range(n):
+        if v_e[i] > p.e_v_thresh + theta[i] and t - last_e[i] >= hold_e:
+            spiked_e[n_e] = i
+            n_e += 1
+        if v_i[i] > p.i_v_thresh and t - last_i[i] >= ref_i:
+            spiked_i[n_i] = i
+            n_i += 1
+    for k in range(n_e):
+        i = spiked_e[k]
+        v_e[i] = p.e_v_reset
+        last_e[i] = t
+        if learning:
+            theta[i] += p.e_theta_plus
+    for k in range(n_i):
+        i = spiked_i[k]
+        v_i[i] = p.i_v_reset
+        last_i[i] = t
+    return n_e, n_i
+
+
+@nb.njit(cache=True, error_model="numpy")
+def rest(fs, p, learning):
+    """Relax the network through the rest period between presentations, in closed form.
+
+    With no input the conductances decay to ~0 within a few ms (``tau_ge``, ``tau_gi``
+    of 1-2 ms against a 150 ms rest), after which ``v`` relaxes exactly towards
+    ``v_rest``; the rest is therefore applied as one step: conductances and traces
+    decay by their factor to the power of the rest's steps, ``v`` by
+    ``exp(-rest / tau_m)``. No neuron can fire during the rest (``v`` only falls
+    towards ``v_rest < v_thresh``).
+    """
+    k = p.rest_steps
+    ge_e, gi_e = p.e_decay_ge**k, p.e_decay_gi**k
+    ge_i, gi_i = p.i_decay_ge**k, p.i_decay_gi**k
+    d1, d2 = p.decay_post1**k, p.decay_post2**k
+    dth = p.e_decay_theta**k
+    n = fs.shape[1]
+    for i in range(n):
+        fs[V_E, i] = p.e_v_rest + (fs[V_E, i] - p.e_v_rest) * p.rest_decay_v_e
+        fs[V_I, i] = p.i_v_rest + (fs[V_I, i] - p.i_v_rest) * p.rest_decay_v_i
+        fs[GE_E, i] *= ge_e
+        fs[GI_E, i] *= gi_e
+        fs[GE_I, i] *= ge_i
+        fs[GI_I, i] *= gi_i
+        fs[Y1, i] *= d1
+        fs[Y2, i] *= d2
+        if learning:
+            fs[THETA, i] *= dth

@@ -1,0 +1,140 @@
+"""Per-step constants derived once from a :class:`~lava_aptn.config.NetworkConfig`.
+
+The engine works in time steps: every time constant becomes a per-step decay factor
+``exp(-dt / tau)`` (exact for exponential decay) and every duration a step count.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from lava_aptn.config import NetworkConfig
+
+
+def decay_factor(tau_ms: float, dt_ms: float) -> float:
+    """Return the exact per-step decay ``exp(-dt_ms / tau_ms)`` of an exponential.
+
+    Examples
+    --------
+    >>> round(decay_factor(20.0, 0.5), 6)
+    0.97531
+    """
+    if tau_ms <= 0 or dt_ms <= 0:
+        raise ValueError(f"tau_ms and dt_ms must be > 0, got {tau_ms!r}, {dt_ms!r}")
+    return math.exp(-dt_ms / tau_ms)
+
+
+def steps_of(duration_ms: float, dt_ms: float) -> int:
+    """Return ``duration_ms`` in whole time steps (rounded to nearest)."""
+    return int(round(duration_ms / dt_ms))
+
+
+class StepParams(NamedTuple):
+    """Every per-step constant the dynamics need (all float64, so numba sees one tuple)."""
+
+    # excitatory neurons
+    e_dt_tau: float  # dt / tau_m
+    e_v_rest: float
+    e_v_reset: float
+    e_v_thresh: float
+    e_e_exc: float
+    e_e_inh: float
+    e_decay_ge: float
+    e_decay_gi: float
+    e_ref_steps: float
+    e_isi_steps: float
+    e_theta_plus: float
+    e_decay_theta: float
+    # inhibitory neurons
+    i_dt_tau: float
+    i_v_rest: float
+    i_v_reset: float
+    i_v_thresh: float
+    i_e_exc: float
+    i_e_inh: float
+    i_decay_ge: float
+    i_decay_gi: float
+    i_ref_steps: float
+    # synapses and STDP
+    w_exc_inh: float
+    w_inh_exc: float
+    w_max: float
+    decay_pre: float
+    decay_post1: float
+    decay_post2: float
+    mu_pre: float
+    mu_post: float
+    norm_total: float  # 0 disables normalisation
+    # input protocol
+    n_steps: float
+    rest_steps: float
+    rate_per_level_hz: float
+    rate_step_per_level_hz: float
+    min_exc_spikes: float
+    max_presentations: float
+    dt_ms: float
+    rest_decay_v_e: float
+    rest_decay_v_i: float
+
+
+def step_params(cfg: NetworkConfig) -> StepParams:
+    """Derive the per-step constants of ``cfg``."""
+    dt = cfg.dt_ms
+    e, i, s, d, inp = cfg.exc, cfg.inh, cfg.syn, cfg.stdp, cfg.input
+    return StepParams(
+        e_dt_tau=dt / e.tau_m_ms,
+        e_v_rest=e.v_rest_mv,
+        e_v_reset=e.v_reset_mv,
+        e_v_thresh=e.v_thresh_mv,
+        e_e_exc=e.e_exc_mv,
+        e_e_inh=e.e_inh_mv,
+        e_decay_ge=decay_factor(e.tau_ge_ms, dt),
+        e_decay_gi=decay_factor(e.tau_gi_ms, dt),
+        e_ref_steps=float(steps_of(e.refractory_ms, dt)),
+        e_isi_steps=float(steps_of(e.min_isi_ms, dt)),
+        e_theta_plus=e.theta_plus_mv,
+        e_decay_theta=decay_factor(e.tau_theta_ms, dt),
+        i_dt_tau=dt / i.tau_m_ms,
+        i_v_rest=i.v_rest_mv,
+        i_v_reset=i.v_reset_mv,
+        i_v_thresh=i.v_thresh_mv,
+        i_e_exc=i.e_exc_mv,
+        i_e_inh=i.e_inh_mv,
+        i_decay_ge=decay_factor(i.tau_ge_ms, dt),
+        i_decay_gi=decay_factor(i.tau_gi_ms, dt),
+        i_ref_steps=float(steps_of(i.refractory_ms, dt)),
+        w_exc_inh=s.w_exc_inh,
+        w_inh_exc=s.w_inh_exc,
+        w_max=s.w_max,
+        decay_pre=decay_factor(d.tau_pre_ms, dt),
+        decay_post1=decay_factor(d.tau_post1_ms, dt),
+        decay_post2=decay_factor(d.tau_post2_ms, dt),
+        mu_pre=d.mu_pre,
+        mu_post=d.mu_post,
+        norm_total=0.0 if s.norm_total is None else float(s.norm_total),
+        n_steps=float(cfg.presentation_steps),
+        rest_steps=float(steps_of(inp.rest_ms, dt)),
+        rate_per_level_hz=inp.max_rate_hz / 255.0,
+        rate_step_per_level_hz=inp.rate_step_hz / 255.0,
+        min_exc_spikes=float(inp.min_exc_spikes),
+        max_presentations=float(inp.max_presentations),
+        dt_ms=dt,
+        rest_decay_v_e=math.exp(-inp.rest_ms / e.tau_m_ms),
+        rest_decay_v_i=math.exp(-inp.rest_ms / i.tau_m_ms),
+    )
+
+
+def pre_trace_table(cfg: NetworkConfig) -> np.ndarray:
+    """Return ``decay_pre ** k`` for k steps since a presynaptic spike.
+
+    The presynaptic trace is reset to 1 on a spike and decays exactly, so its value
+    ``k`` steps later is ``decay_pre ** k``; the table holds it until it falls below
+    1e-30 (then 0), so traces are looked up, never decayed step by step.
+    """
+    decay = decay_factor(cfg.stdp.tau_pre_ms, cfg.dt_ms)
+    length = int(math.ceil(math.log(1e-30) / math.log(decay))) + 1
+    table = decay ** np.arange(length, dtype=np.float64)
+    return np.concatenate([table, [0.0]])

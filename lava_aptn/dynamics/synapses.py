@@ -1,0 +1,110 @@
+"""Plastic input synapses: transmission, triplet STDP and weight normalisation (numba).
+
+Weights are stored input-major, ``w[j, i]`` from input ``j`` to neuron ``i``, together
+with a per-neuron scale: the true weight is ``w[j, i] * scale[i]``. Normalising a
+neuron's incoming weights to a fixed sum then costs one division per neuron
+(``scale[i] = norm_total / rawsum[i]``) instead of a pass over all its weights; STDP
+steps are divided by ``scale[i]`` so that they act on true weights exactly as written
+(:func:`fold_scale` multiplies the scale back into ``w``). ``plastic[j, i]`` is 1.0
+for an active synapse and 0.0 for a frozen or removed one; a removed synapse has
+``w = 0`` and stays 0 because no update reaches it and scaling 0 gives 0.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+
+
+@nb.njit(cache=True, error_model="numpy")
+def depression_steps(y1, scale, p, out):
+    """Per-neuron raw-weight depression of one pre spike: ``mu_pre * y1[i] / scale[i]``."""
+    for i in range(y1.shape[0]):
+        out[i] = p.mu_pre * y1[i] / scale[i]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def transmit(j, w, scale, ge):
+    """Deliver input ``j``'s spike: ``ge[i] += w[j, i] * scale[i]`` for every neuron."""
+    row = w[j]
+    for i in range(row.shape[0]):
+        ge[i] += row[i] * scale[i]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def transmit_and_depress(j, w, plastic, scale, ge, dep, rawsum):
+    r"""Deliver input ``j``'s spike and apply pre-spike depression (training).
+
+    .. math::
+        g_{e,i} \\mathrel{+}= w_{ji}, \\qquad
+        w_{ji} \\leftarrow \\max(0,\\, w_{ji} - \\mu_{pre}\\, y_{1,i})
+        \\text{ for active synapses}
+
+    Returns
+    -------
+    int
+        Number of weights the depression changed.
+    """
+    row = w[j]
+    prow = plastic[j]
+    changed = 0
+    for i in range(row.shape[0]):
+        old = row[i]
+        ge[i] += old * scale[i]
+        new = max(old - prow[i] * dep[i], 0.0)
+        row[i] = new
+        rawsum[i] += new - old
+        changed += new != old
+    return changed
+
+
+@nb.njit(cache=True, error_model="numpy")
+def potentiate(i, w, plastic, scale, last_pre, t, pre_table, y2_before, rawsum, p):
+    r"""Apply post-spike potentiation to neuron ``i``'s active input synapses.
+
+    .. math::
+        w_{ji} \\leftarrow \\min(w_{max},\\, w_{ji} + \\mu_{post}\\, x_j\\, y_{2,i}^-)
+
+    with ``x_j = pre_table[t - last_pre[j]]`` (the presynaptic trace, reset to 1 at the
+    last input spike) and ``y2_before`` the slow post trace before this spike's reset.
+
+    Returns
+    -------
+    int
+        Number of weights that changed.
+    """
+    amp = p.mu_post * y2_before / scale[i]
+    cap = p.w_max / scale[i]
+    last = pre_table.shape[0] - 1
+    changed = 0
+    for j in range(w.shape[0]):
+        if plastic[j, i] != 0.0:
+            age = t - last_pre[j]
+            x = pre_table[age] if age < last else 0.0
+            old = w[j, i]
+            new = min(old + amp * x, cap)
+            w[j, i] = new
+            rawsum[i] += new - old
+            changed += new != old
+    return changed
+
+
+@nb.njit(cache=True, error_model="numpy")
+def normalize(rawsum, scale, norm_total):
+    """Set each neuron's scale so its incoming true weights sum to ``norm_total``."""
+    for i in range(rawsum.shape[0]):
+        if rawsum[i] > 0.0:
+            scale[i] = norm_total / rawsum[i]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def fold_scale(w, scale, rawsum):
+    """Multiply the scales into ``w`` (true weights), reset them to 1, recompute sums."""
+    n_in, n = w.shape
+    for i in range(n):
+        rawsum[i] = 0.0
+    for j in range(n_in):
+        for i in range(n):
+            w[j, i] *= scale[i]
+            rawsum[i] += w[j, i]
+    for i in range(n):
+        scale[i] = 1.0

@@ -1,0 +1,185 @@
+"""``lava-aptn train``: train, label and test one network with the engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+METHODS = ("none", "constant", "apt", "apn", "aptn", "post-training", "soft", "neuron")
+
+
+def _override(text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--set takes NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    return name.strip(), parsed
+
+
+def add_network_options(p: argparse.ArgumentParser) -> None:
+    """Options that select the network configuration."""
+    from lava_aptn.config import DEFAULT_PRESET, PRESETS
+
+    p.add_argument("--neurons", type=int, default=100, help="excitatory neurons N (100)")
+    p.add_argument(
+        "--preset",
+        default=DEFAULT_PRESET,
+        choices=sorted(PRESETS),
+        help=f"network parameters ({DEFAULT_PRESET})",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        type=_override,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a network parameter, e.g. --set stdp.mu_post=0.02",
+    )
+
+
+def add_pruning_options(p: argparse.ArgumentParser) -> None:
+    """Options of the pruning method (design section 2)."""
+    p.add_argument("--method", default="none", choices=METHODS, help="pruning method (none)")
+    p.add_argument("--w-th0", type=float, default=None, help="initial weight threshold")
+    p.add_argument(
+        "--target-connectivity",
+        type=float,
+        default=None,
+        help="search --w-th0 so the final connectivity is this fraction",
+    )
+    p.add_argument("--time-fn", default="f1", choices=("f1", "f2", "f3"))
+    p.add_argument("--time-factor", type=float, default=None)
+    p.add_argument("--neuron-fn", default="f1", choices=("f1", "f2", "f3"))
+    p.add_argument("--neuron-factor", type=float, default=None)
+    p.add_argument(
+        "--spike-interval",
+        type=float,
+        default=None,
+        help="grouping interval SI in spikes per batch (inf: one group)",
+    )
+    p.add_argument("--prune-start", type=int, default=None, help="images before pruning (30000)")
+    p.add_argument("--prune-batch", type=int, default=None, help="images per step (5000)")
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """Options of the run protocol."""
+    p.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist"))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--train-images", type=int, default=60000)
+    p.add_argument(
+        "--label-images",
+        type=int,
+        default=None,
+        help="training images used to assign labels (default: --train-images)",
+    )
+    p.add_argument("--test-images", type=int, default=10000)
+    p.add_argument("--precision", default="float", choices=("float",))
+    p.add_argument("--checkpoint-every", type=int, default=5000)
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def register(subparsers) -> None:
+    """Add the ``train`` subcommand."""
+    p = subparsers.add_parser(
+        "train",
+        help="train, label and test one network",
+        description="Train the WTA network with STDP (and pruning), "
+        "assign labels, test; write DIR/result.json and figures.",
+    )
+    add_network_options(p)
+    add_run_options(p)
+    add_pruning_options(p)
+    p.add_argument("--out", required=True, help="run folder")
+    p.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.npz")
+    p.set_defaults(func=run_train)
+
+
+def network_config(args):
+    """Build the :class:`NetworkConfig` of parsed arguments."""
+    from lava_aptn.config import preset, with_overrides
+
+    cfg = preset(args.preset, n_neurons=args.neurons)
+    return with_overrides(cfg, dict(args.overrides)) if args.overrides else cfg
+
+
+def run_config(args):
+    """Build the :class:`RunConfig` of parsed arguments."""
+    from lava_aptn.config import RunConfig
+
+    label = args.label_images if args.label_images is not None else max(args.train_images, 1)
+    return RunConfig(
+        dataset=args.dataset,
+        seed=args.seed,
+        train_images=args.train_images,
+        label_images=label,
+        test_images=args.test_images,
+        checkpoint_every=args.checkpoint_every,
+        precision=args.precision,
+    )
+
+
+def pruning_config(args):
+    """Build the :class:`PruningConfig` of parsed arguments (paper factors by default)."""
+    from lava_aptn.pruning import paper_config
+
+    fields = {
+        "w_th0": args.w_th0,
+        "time_fn": args.time_fn,
+        "time_factor": args.time_factor,
+        "neuron_fn": args.neuron_fn,
+        "neuron_factor": args.neuron_factor,
+        "spike_interval": args.spike_interval,
+        "prune_start": args.prune_start,
+        "prune_batch": args.prune_batch,
+    }
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if fields.get("spike_interval") is not None and math.isinf(fields["spike_interval"]):
+        fields["spike_interval"] = math.inf
+    return paper_config(method=args.method, neurons=args.neurons, **fields)
+
+
+def print_summary(result: dict, out) -> None:
+    """Print the headline numbers of a run."""
+    print(
+        f"{out}: accuracy {result['accuracy']:.4f}  connectivity "
+        f"{result['connectivity']:.4f}  SOPs/image train {result['sops_train_per_image']:,.0f}"
+        f" infer {result['sops_infer_per_image']:,.0f}  train {result['train_wall_seconds']:.1f}"
+        f" s ({result['train_images_per_second']:,.0f} img/s)"
+    )
+
+
+def run_train(args) -> int:
+    """Entry point of ``lava-aptn train``."""
+    from lava_aptn.engine.run import run
+
+    net_cfg, run_cfg, prune_cfg = network_config(args), run_config(args), pruning_config(args)
+    if args.target_connectivity is not None:
+        from lava_aptn.engine.target import run_at_connectivity
+
+        result = run_at_connectivity(
+            net_cfg,
+            run_cfg,
+            prune_cfg,
+            args.out,
+            target=args.target_connectivity,
+            preset=args.preset,
+            progress=not args.no_progress,
+        )
+    else:
+        result = run(
+            net_cfg,
+            run_cfg,
+            prune_cfg,
+            args.out,
+            resume=args.resume,
+            preset=args.preset,
+            progress=not args.no_progress,
+        )
+    print_summary(result, args.out)
+    return 0

@@ -1,0 +1,101 @@
+"""A plain numpy implementation of one presentation: the readable reference.
+
+It performs the same arithmetic as the compiled engine (:mod:`lava_aptn.dynamics`,
+:func:`lava_aptn.engine.simulate.present`), vectorised over neurons with numpy but
+stepping through time in Python. Tests hold the engine to it; ``make bench`` reports
+the engine's speed against it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lava_aptn.dynamics import layout as L
+from lava_aptn.engine.network import Network
+
+
+def present_reference(
+    net: Network, step_ptr: np.ndarray, pixels: np.ndarray, learning: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate one presentation of ``(step_ptr, pixels)`` on ``net`` (in place).
+
+    Returns ``(spike_counts, counters)`` like the engine's ``present``. The rest after
+    the presentation and the clock update are left to the caller.
+    """
+    p = net.params
+    fs, ist, w, plastic, scale = net.fs, net.ist, net.w, net.plastic, net.scale
+    n = fs.shape[1]
+    counts = np.zeros(n, dtype=np.int64)
+    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
+    t0 = int(net.clock[0])
+    n_steps = step_ptr.size - 1
+    ref_e, ref_i = int(p.e_ref_steps), int(p.i_ref_steps)
+    hold_e = max(int(p.e_isi_steps), ref_e)
+    last_row = net.pre_table.size - 1
+    for s in range(n_steps):
+        t = t0 + s
+        since_e, since_i = t - ist[L.LAST_E], t - ist[L.LAST_I]
+        ge, gi = fs[L.GE_E], fs[L.GI_E]
+        vn = (fs[L.V_E] + p.e_dt_tau * (p.e_v_rest + ge * p.e_e_exc + gi * p.e_e_inh)) / (
+            1.0 + p.e_dt_tau * (1.0 + ge + gi)
+        )
+        fs[L.V_E] = np.where(since_e < ref_e, fs[L.V_E], vn)
+        ge, gi = fs[L.GE_I], fs[L.GI_I]
+        vn = (fs[L.V_I] + p.i_dt_tau * (p.i_v_rest + ge * p.i_e_exc + gi * p.i_e_inh)) / (
+            1.0 + p.i_dt_tau * (1.0 + ge + gi)
+        )
+        fs[L.V_I] = np.where(since_i < ref_i, fs[L.V_I], vn)
+        fs[L.GE_E] *= p.e_decay_ge
+        fs[L.GI_E] *= p.e_decay_gi
+        fs[L.GE_I] *= p.i_decay_ge
+        fs[L.GI_I] *= p.i_decay_gi
+        fs[L.Y1] *= p.decay_post1
+        fs[L.Y2] *= p.decay_post2
+        if learning:
+            fs[L.THETA] *= p.e_decay_theta
+        fire_e = np.flatnonzero((fs[L.V_E] > p.e_v_thresh + fs[L.THETA]) & (since_e >= hold_e))
+        fire_i = np.flatnonzero((fs[L.V_I] > p.i_v_thresh) & (since_i >= ref_i))
+        fs[L.V_E, fire_e] = p.e_v_reset
+        ist[L.LAST_E, fire_e] = t
+        if learning:
+            fs[L.THETA, fire_e] += p.e_theta_plus
+        fs[L.V_I, fire_i] = p.i_v_reset
+        ist[L.LAST_I, fire_i] = t
+        inputs = pixels[step_ptr[s] : step_ptr[s + 1]]
+        if inputs.size:
+            dep = p.mu_pre * fs[L.Y1] / scale
+            for j in inputs:
+                old = w[j].copy()
+                fs[L.GE_E] += old * scale
+                if learning:
+                    new = np.maximum(old - plastic[j] * dep, 0.0)
+                    w[j] = new
+                    net.rawsum += new - old
+                    counters[L.DEP_NOMINAL] += net.n_active_row[j]
+                    counters[L.DEP_EFFECTIVE] += np.count_nonzero(new != old)
+                    net.last_pre[j] = t
+                counters[L.ACCUMULATIONS] += net.n_transmit[j]
+            counters[L.INPUT_SPIKES] += inputs.size
+        for i in fire_e:
+            if learning:
+                age = t - net.last_pre
+                x = np.where(age < last_row, net.pre_table[np.minimum(age, last_row)], 0.0)
+                old = w[:, i].copy()
+                new = np.minimum(old + p.mu_post * fs[L.Y2, i] / scale[i] * x, p.w_max / scale[i])
+                new = np.where(plastic[:, i] != 0.0, new, old)
+                w[:, i] = new
+                net.rawsum[i] += np.sum(new - old)
+                counters[L.POT_NOMINAL] += net.n_active_col[i]
+                counters[L.POT_EFFECTIVE] += np.count_nonzero(new != old)
+            fs[L.Y1, i] = 1.0
+            fs[L.Y2, i] = 1.0
+            fs[L.GE_I, i] += p.w_exc_inh
+            counts[i] += 1
+        for src in fire_i:
+            mask = np.arange(n) != src
+            fs[L.GI_E, mask] += p.w_inh_exc
+        counters[L.EXC_SPIKES] += fire_e.size
+        counters[L.INH_SPIKES] += fire_i.size
+    counters[L.NEURON_UPDATES] += 2 * n * n_steps
+    counters[L.TIME_STEPS] += n_steps
+    return counts, counters

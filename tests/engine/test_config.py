@@ -1,0 +1,48 @@
+import pytest
+
+from lava_aptn.config import (
+    NetworkConfig,
+    RunConfig,
+    StdpConfig,
+    preset,
+    with_overrides,
+)
+from lava_aptn.errors import ConfigError
+
+
+def test_presets_differ_where_documented():
+    dc, t1 = preset("diehl-cook"), preset("paper-table1")
+    assert (dc.stdp.tau_pre_ms, dc.stdp.tau_post1_ms, dc.stdp.tau_post2_ms) == (20, 20, 40)
+    assert (t1.stdp.tau_pre_ms, t1.stdp.tau_post1_ms, t1.stdp.tau_post2_ms) == (8, 16, 32)
+    assert t1.exc.v_thresh_mv == -50 and t1.exc.theta_plus_mv == 0.01
+
+
+@pytest.mark.parametrize(
+    "kwargs, needle",
+    [
+        (dict(n_neurons=0), "n_neurons must be an integer >= 1, got 0"),
+        (dict(n_neurons=2.5), "got 2.5"),
+        (dict(dt_ms=-1.0), "dt_ms must be a finite number > 0, got -1.0"),
+        (dict(dt_ms=0.3), "whole number of time steps"),
+    ],
+)
+def test_network_errors_quote_the_bad_value(kwargs, needle):
+    with pytest.raises(ConfigError, match=needle.replace("(", r"\(").replace(".", r"\.")):
+        NetworkConfig(**kwargs)
+
+
+def test_stdp_and_run_validation():
+    with pytest.raises(ConfigError, match="tau_pre_ms"):
+        StdpConfig(tau_pre_ms=0)
+    with pytest.raises(ConfigError, match="dataset must be one of"):
+        RunConfig(dataset="cifar")
+    with pytest.raises(ConfigError, match="unknown preset 'nope'"):
+        preset("nope")
+
+
+def test_overrides_and_round_trip():
+    cfg = with_overrides(preset(n_neurons=10), {"stdp.mu_post": 0.02, "dt_ms": 1.0})
+    assert cfg.stdp.mu_post == 0.02 and cfg.dt_ms == 1.0 and cfg.n_neurons == 10
+    assert NetworkConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ConfigError, match="unknown stdp parameter"):
+        with_overrides(cfg, {"stdp.nope": 1})

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+
+from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM, encode, spike_raster, train_stream
+
+
+def _enc(image, **kw):
+    args = dict(
+        max_rate_hz=63.75,
+        n_steps=700,
+        dt_ms=0.5,
+        seed=3,
+        stream=TEST_STREAM,
+        image_index=5,
+        presentation=0,
+    )
+    args.update(kw)
+    return encode(image, **args)
+
+
+def test_same_key_same_spikes_and_any_image_alone():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(4, 784)).astype(np.uint8)
+    first = [_enc(img, image_index=k) for k, img in enumerate(images)]
+    alone = _enc(images[2], image_index=2)
+    assert np.array_equal(first[2][0], alone[0]) and np.array_equal(first[2][1], alone[1])
+
+
+@pytest.mark.parametrize(
+    "change", [dict(seed=4), dict(stream=LABEL_STREAM), dict(image_index=6), dict(presentation=1)]
+)
+def test_every_key_part_changes_the_spikes(change):
+    image = np.full(784, 128, dtype=np.uint8)
+    a = spike_raster(*_enc(image), 784)
+    b = spike_raster(*_enc(image, **change), 784)
+    assert not np.array_equal(a, b)
+
+
+def test_rate_matches_bernoulli_expectation():
+    # pixel p fires with probability p/255 * 63.75 Hz * 0.5 ms per step
+    image = np.repeat(np.array([0, 64, 128, 255], dtype=np.uint8), 196)
+    counts = np.zeros(4)
+    for k in range(40):
+        ptr, px = _enc(image, image_index=k)
+        counts += np.bincount(px // 196, minlength=4)
+    per_pixel_step = counts / (40 * 196 * 700)
+    expected = image[::196] / 255 * 63.75 * 0.5e-3
+    assert per_pixel_step[0] == 0
+    trials = 40 * 196 * 700
+    standard_error = np.sqrt(expected * (1 - expected) / trials)
+    # seeded, so deterministic; 4 standard errors leave no room for a biased sampler
+    assert np.all(np.abs(per_pixel_step[1:] - expected[1:]) < 4 * standard_error[1:])
+
+
+def test_spikes_grouped_by_step_without_repeats():
+    image = np.random.default_rng(1).integers(0, 256, size=784).astype(np.uint8)
+    ptr, px = _enc(image)
+    assert ptr[0] == 0 and ptr[-1] == px.size and np.all(np.diff(ptr) >= 0)
+    for t in range(700):
+        step = px[ptr[t] : ptr[t + 1]]
+        assert np.all(np.diff(step) > 0)  # ascending, no pixel twice in a step
+
+
+def test_train_streams_differ_by_epoch():
+    assert train_stream(0) != train_stream(1)
+    assert len({train_stream(0), LABEL_STREAM, TEST_STREAM}) == 3

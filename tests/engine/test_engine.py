@@ -1,0 +1,230 @@
+"""The compiled engine against the numpy reference, and run-level behaviour."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lava_aptn.config import RunConfig, preset
+from lava_aptn.dynamics import layout as L
+from lava_aptn.encoding import encode
+from lava_aptn.engine.evaluate import assign_labels, classify, confusion_matrix
+from lava_aptn.engine.network import Network
+from lava_aptn.engine.reference import present_reference
+from lava_aptn.engine.simulate import present
+from lava_aptn.pruning import PruningConfig
+
+
+def _engine_present(net, ptr, px, learning):
+    counts = np.zeros(net.config.n_neurons, dtype=np.int64)
+    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
+    work = np.empty((2, net.config.n_neurons), dtype=np.int64)
+    present(
+        ptr,
+        px,
+        net.w,
+        net.plastic,
+        net.scale,
+        net.rawsum,
+        net.n_transmit,
+        net.n_active_row,
+        net.n_active_col,
+        net.fs,
+        net.ist,
+        net.last_pre,
+        int(net.clock[0]),
+        net.params,
+        net.pre_table,
+        learning,
+        counts,
+        counters,
+        work,
+    )
+    return counts, counters
+
+
+@pytest.mark.parametrize("learning", [True, False])
+def test_engine_equals_numpy_reference(digits, learning):
+    images, _ = digits(6)
+    net = Network.fresh(preset(n_neurons=30), seed=1)
+    state = net.syn_state.copy()
+    state[::7, ::3] = 2  # some removed synapses
+    state[1::11, 1::4] = 1  # some frozen ones
+    net.set_synapses(net.weights(), state)
+    ref = net.copy()
+    total = 0
+    for k, image in enumerate(images):
+        ptr, px = encode(
+            image, max_rate_hz=63.75, n_steps=700, dt_ms=0.5, seed=0, stream=16, image_index=k
+        )
+        c_engine, n_engine = _engine_present(net, ptr, px, learning)
+        c_ref, n_ref = present_reference(ref, ptr, px, learning)
+        assert np.array_equal(c_engine, c_ref)
+        assert np.array_equal(n_engine, n_ref)
+        np.testing.assert_allclose(net.w, ref.w, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(net.fs, ref.fs, rtol=1e-12, atol=1e-12)
+        total += c_engine.sum()
+        for n in (net, ref):
+            n.clock[0] += 700
+    assert total > 0
+
+
+def test_label_assignment_and_classification_known_answer():
+    # neuron 0 answers class 2, neuron 1 class 0, neuron 2 never fires
+    counts = np.array([[4, 0, 0], [0, 3, 0], [5, 1, 0], [0, 2, 0]])
+    labels = np.array([2, 0, 2, 0])
+    neuron_labels = assign_labels(counts, labels, n_classes=3)
+    assert neuron_labels.tolist() == [2, 0, -1]
+    test = np.array([[0, 5, 0], [7, 1, 0], [0, 0, 0]])
+    assert classify(test, neuron_labels, n_classes=3).tolist() == [0, 2, 0]
+    cm = confusion_matrix(np.array([0, 2, 1]), np.array([0, 2, 0]), n_classes=3)
+    assert cm.tolist() == [[1, 0, 0], [1, 0, 0], [0, 0, 1]]
+
+
+def _run(tmp_path, digits, name, *, method="none", resume=False, kill_at=None, monkeypatch=None):
+    from lava_aptn.engine import pruner
+    from lava_aptn.engine.run import run
+
+    x, y = digits(600, seed=5)
+    xt, yt = digits(100, seed=6)
+    cfg = preset(n_neurons=16)
+    run_cfg = RunConfig(train_images=600, label_images=600, test_images=100, checkpoint_every=200)
+    prune_cfg = PruningConfig(method=method, w_th0=0.05, prune_start=200, prune_batch=100)
+    if kill_at is not None:
+        original = pruner.PruningDriver.on_block
+
+        def dying(self, done, net, counts):
+            if done == kill_at:
+                raise KeyboardInterrupt("killed")
+            original(self, done, net, counts)
+
+        monkeypatch.setattr(pruner.PruningDriver, "on_block", dying)
+        with pytest.raises(KeyboardInterrupt):
+            run(
+                cfg,
+                run_cfg,
+                prune_cfg,
+                tmp_path / name,
+                progress=False,
+                log=lambda m: None,
+                data=(x, y, xt, yt),
+            )
+        monkeypatch.setattr(pruner.PruningDriver, "on_block", original)
+        assert (tmp_path / name / "checkpoint.npz").exists()
+    return run(
+        cfg,
+        run_cfg,
+        prune_cfg,
+        tmp_path / name,
+        resume=resume,
+        progress=False,
+        log=lambda m: None,
+        data=(x, y, xt, yt),
+    )
+
+
+@pytest.mark.parametrize("method", ["none", "aptn"])
+def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method):
+    full = _run(tmp_path, digits, "full", method=method)
+    resumed = _run(
+        tmp_path,
+        digits,
+        "resumed",
+        method=method,
+        resume=True,
+        kill_at=500,
+        monkeypatch=monkeypatch,
+    )
+    assert resumed["accuracy"] == full["accuracy"]
+    assert resumed["connectivity"] == full["connectivity"]
+    assert resumed["sops_train_per_image"] == full["sops_train_per_image"]
+    with (
+        np.load(tmp_path / "full" / "weights.npz") as a,
+        np.load(tmp_path / "resumed" / "weights.npz") as b,
+    ):
+        assert np.array_equal(a["weights"], b["weights"])
+        assert np.array_equal(a["syn_state"], b["syn_state"])
+    assert (tmp_path / "full" / "thresholds.csv").read_text() == (
+        tmp_path / "resumed" / "thresholds.csv"
+    ).read_text()
+    assert not (tmp_path / "resumed" / "checkpoint.npz").exists()
+
+
+def test_run_folder_contract(tmp_path, digits):
+    result = _run(tmp_path, digits, "r", method="aptn")
+    out = tmp_path / "r"
+    for name in (
+        "result.json",
+        "weights.npz",
+        "thresholds.csv",
+        "history.csv",
+        "weights.png",
+        "thresholds.png",
+        "connectivity.png",
+    ):
+        assert (out / name).exists(), name
+    on_disk = json.loads((out / "result.json").read_text())
+    for key in (
+        "schema",
+        "config",
+        "accuracy",
+        "connectivity",
+        "unpruned_fraction",
+        "sops_train_per_image",
+        "sops_infer_per_image",
+        "sops_train_breakdown",
+        "train_images",
+        "label_images",
+        "test_images",
+        "wall_seconds",
+        "train_wall_seconds",
+        "train_images_per_second",
+        "versions",
+    ):
+        assert key in on_disk, key
+    assert on_disk["accuracy"] == result["accuracy"]
+    assert 0 < on_disk["connectivity"] < 1  # aptn removed weights
+    # digits are learnable: far above the 10 % of chance after 600 images
+    assert on_disk["accuracy"] > 0.5
+    b = on_disk["sops_train_breakdown"]
+    assert on_disk["sops_train_per_image"] == pytest.approx(b["accumulations"] + b["stdp_updates"])
+
+
+def test_resume_refuses_other_configuration(tmp_path, digits, monkeypatch):
+    from lava_aptn.engine import pruner
+    from lava_aptn.engine.run import run
+    from lava_aptn.errors import LavaAptnError
+
+    x, y = digits(600, seed=5)
+    run_cfg = RunConfig(train_images=600, label_images=600, test_images=100, checkpoint_every=200)
+    original = pruner.PruningDriver.on_block
+
+    def dying(self, done, net, counts):
+        if done == 300:
+            raise KeyboardInterrupt("killed")
+        original(self, done, net, counts)
+
+    monkeypatch.setattr(pruner.PruningDriver, "on_block", dying)
+    with pytest.raises(KeyboardInterrupt):
+        run(
+            preset(n_neurons=16),
+            run_cfg,
+            PruningConfig(method="none", prune_start=200, prune_batch=100),
+            tmp_path,
+            progress=False,
+            data=(x, y, x[:100], y[:100]),
+        )
+    monkeypatch.setattr(pruner.PruningDriver, "on_block", original)
+    checkpoint = tmp_path / "checkpoint.npz"
+    saved = checkpoint.read_bytes()
+    with pytest.raises(LavaAptnError, match="different configuration"):
+        run(
+            preset(n_neurons=17),
+            run_cfg,
+            PruningConfig(method="none", prune_start=200, prune_batch=100),
+            tmp_path,
+            resume=True,
+            progress=False,
+            data=(x, y, x[:100], y[:100]),
+        )
+    assert checkpoint.read_bytes() == saved  # the refused resume lost nothing
