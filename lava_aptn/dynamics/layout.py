@@ -15,12 +15,24 @@ GE_I = 5  #: excitatory conductance onto inhibitory neurons
 GI_I = 6  #: inhibitory conductance onto inhibitory neurons (unused by the WTA wiring)
 Y1 = 7  #: fast postsynaptic STDP trace
 Y2 = 8  #: slow postsynaptic STDP trace
-N_FLOAT_STATE = 9
+HOLD_E = 9  #: 1.0 while an excitatory neuron is refractory (v held at reset), else 0.0
+BLOCK_E = 10  #: +inf added to the threshold within the minimum inter-spike interval
+HOLD_I = 11  #: 1.0 while an inhibitory neuron is refractory
+BLOCK_I = 12  #: +inf added to the inhibitory threshold while refractory
+N_FLOAT_STATE = 13
 
-# int state rows: time step of each neuron's last spike
-LAST_E = 0
-LAST_I = 1
-N_INT_STATE = 2
+# int state rows
+LAST_E = 0  #: time step of each excitatory neuron's last spike
+LAST_I = 1  #: time step of each inhibitory neuron's last spike
+RECENT_E = 2  #: ids of the excitatory neurons that fired recently (a list, see below)
+RECENT_I = 3  #: ids of the inhibitory neurons that fired recently
+N_RECENT_E = 4  #: column 0: length of the RECENT_E list
+N_RECENT_I = 5  #: column 0: length of the RECENT_I list
+N_INT_STATE = 6
+
+# A neuron is "recent" from its spike until ``recent_steps`` later: the lists let the
+# per-step loops reset refractory and inter-spike-interval flags, and apply pre-spike
+# depression, by visiting only the few neurons that fired lately.
 
 #: "Never spiked": far enough in the past for every refractory or trace horizon.
 NEVER = -(2**40)

@@ -32,6 +32,24 @@ def steps_of(duration_ms: float, dt_ms: float) -> int:
     return int(round(duration_ms / dt_ms))
 
 
+#: Pre-spike depression ``mu_pre * y1`` is applied only while the fast post trace is at
+#: least this value (2**-60): below it a depression step is under 1e-22, far below the
+#: resolution of any weight that matters, so skipping it changes nothing measurable
+#: while it lets each input spike visit only the neurons that fired lately.
+DEPRESSION_TRACE_FLOOR = 2.0**-60
+
+
+def depression_horizon(tau_post1_ms: float, dt_ms: float) -> int:
+    """Return the steps after a post spike during which ``y1 >= DEPRESSION_TRACE_FLOOR``.
+
+    Examples
+    --------
+    >>> depression_horizon(20.0, 0.5)  # 60 ln 2 * 20 ms / 0.5 ms = 1663.6
+    1663
+    """
+    return int(math.floor(-math.log(DEPRESSION_TRACE_FLOOR) * tau_post1_ms / dt_ms))
+
+
 class StepParams(NamedTuple):
     """Every per-step constant the dynamics need (all float64, so numba sees one tuple)."""
 
@@ -78,6 +96,9 @@ class StepParams(NamedTuple):
     dt_ms: float
     rest_decay_v_e: float
     rest_decay_v_i: float
+    dep_steps: float  # steps after a spike during which y1 >= DEPRESSION_TRACE_FLOOR
+    hold_e_steps: float  # max(min ISI, refractory) of excitatory neurons, steps
+    recent_e_steps: float  # how long an excitatory neuron stays on the recent list
 
 
 def step_params(cfg: NetworkConfig) -> StepParams:
@@ -124,6 +145,15 @@ def step_params(cfg: NetworkConfig) -> StepParams:
         dt_ms=dt,
         rest_decay_v_e=math.exp(-inp.rest_ms / e.tau_m_ms),
         rest_decay_v_i=math.exp(-inp.rest_ms / i.tau_m_ms),
+        dep_steps=float(depression_horizon(d.tau_post1_ms, dt)),
+        hold_e_steps=float(max(steps_of(e.min_isi_ms, dt), steps_of(e.refractory_ms, dt))),
+        recent_e_steps=float(
+            max(
+                depression_horizon(d.tau_post1_ms, dt),
+                steps_of(e.min_isi_ms, dt),
+                steps_of(e.refractory_ms, dt),
+            )
+        ),
     )
 
 

@@ -16,9 +16,14 @@ import numba as nb
 
 
 @nb.njit(cache=True, error_model="numpy")
-def depression_steps(y1, scale, p, out):
-    """Per-neuron raw-weight depression of one pre spike: ``mu_pre * y1[i] / scale[i]``."""
-    for i in range(y1.shape[0]):
+def depression_steps(y1, scale, recent, n_recent, p, out):
+    """Raw-weight depression of one pre spike, ``mu_pre * y1[i] / scale[i]``.
+
+    Computed for the recently fired neurons ``recent[:n_recent]`` only (the others have
+    ``y1`` below :data:`~lava_aptn.dynamics.params.DEPRESSION_TRACE_FLOOR`).
+    """
+    for k in range(n_recent):
+        i = recent[k]
         out[i] = p.mu_pre * y1[i] / scale[i]
 
 
@@ -31,29 +36,27 @@ def transmit(j, w, scale, ge):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def transmit_and_depress(j, w, plastic, scale, ge, dep, rawsum):
-    r"""Deliver input ``j``'s spike and apply pre-spike depression (training).
+def depress(j, w, plastic, dep, recent, n_recent, last_e, t, dep_steps, rawsum):
+    r"""Apply pre-spike depression of input ``j`` to its active synapses.
 
     .. math::
-        g_{e,i} \\mathrel{+}= w_{ji}, \\qquad
-        w_{ji} \\leftarrow \\max(0,\\, w_{ji} - \\mu_{pre}\\, y_{1,i})
-        \\text{ for active synapses}
+        w_{ji} \leftarrow \max(0,\, w_{ji} - \mu_{pre}\, y_{1,i})
 
-    Returns
-    -------
-    int
-        Number of weights the depression changed.
+    for the neurons that fired within the last ``dep_steps`` steps (``dep[i]`` from
+    :func:`depression_steps`); every other neuron's ``y1`` is below the depression
+    floor. Returns the number of weights that changed.
     """
     row = w[j]
     prow = plastic[j]
     changed = 0
-    for i in range(row.shape[0]):
-        old = row[i]
-        ge[i] += old * scale[i]
-        new = max(old - prow[i] * dep[i], 0.0)
-        row[i] = new
-        rawsum[i] += new - old
-        changed += new != old
+    for k in range(n_recent):
+        i = recent[k]
+        if t - last_e[i] <= dep_steps:
+            old = row[i]
+            new = max(old - prow[i] * dep[i], 0.0)
+            row[i] = new
+            rawsum[i] += new - old
+            changed += new != old
     return changed
 
 

@@ -27,6 +27,13 @@ def initial_weights(config: NetworkConfig, seed: int) -> np.ndarray:
     return (u + config.syn.init_offset) * config.syn.init_scale
 
 
+def _fresh_int_state(n: int) -> np.ndarray:
+    ist = np.zeros((L.N_INT_STATE, n), dtype=np.int64)
+    ist[L.LAST_E] = L.NEVER
+    ist[L.LAST_I] = L.NEVER
+    return ist  # empty recent lists
+
+
 @dataclass
 class Network:
     """Mutable state of one network; the compiled kernels update its arrays in place.
@@ -76,7 +83,7 @@ class Network:
             syn_state=np.full((n_in, n), ACTIVE, dtype=STATE_DTYPE),
             scale=np.ones(n),
             fs=fs,
-            ist=np.full((L.N_INT_STATE, n), L.NEVER, dtype=np.int64),
+            ist=_fresh_int_state(n),
             last_pre=np.full(n_in, L.NEVER, dtype=np.int64),
             clock=np.zeros(1, dtype=np.int64),
         )

@@ -114,9 +114,10 @@ def write_run(
     driver,
     history: list[dict],
     *,
-    initial_weights_path: Path,
+    initial_weights: np.ndarray | None = None,
 ) -> None:
     """Write every file of a finished run into ``out`` (each atomically)."""
+    from lava_aptn.engine import plots
     from lava_aptn.pruning import THRESHOLD_COLUMNS
 
     atomic_save_npz(
@@ -138,16 +139,11 @@ def write_run(
     ]
     atomic_write_text(out / "history.csv", _csv(history, columns))
     atomic_write_json(out / "result.json", result)
-    from lava_aptn.engine import plots
-
-    before = None
-    if initial_weights_path.exists():
-        with np.load(initial_weights_path) as z:
-            before = z["weights"]
     plots.write_figures(
         out,
         net.weights(),
-        before,
+        initial_weights,
+        getattr(driver, "weights_before", None),
         driver.thresholds,
         history,
         title=f"{result['config']['method']}, N={net.config.n_neurons}",

@@ -97,18 +97,29 @@ def save_history(path: Path, history: list[dict], title: str) -> None:
 def write_figures(
     out: Path,
     weights: np.ndarray,
-    before: np.ndarray | None,
+    initial: np.ndarray | None,
+    before_pruning: np.ndarray | None,
     thresholds: list,
     history: list[dict],
     *,
     title: str,
 ) -> None:
-    """Write the run's PNG figures into ``out``."""
+    """Write the run's PNG figures into ``out``.
+
+    ``weights.png`` (final), ``weights_initial.png``, ``weights_before_pruning.png`` (just
+    before the first pruning step), ``thresholds.png`` and ``connectivity.png``.
+    """
     side = int(round(math.sqrt(weights.shape[0])))
     if side * side == weights.shape[0]:
         save_weight_map(out / "weights.png", weights, f"weights after training ({title})")
-        if before is not None:
-            save_weight_map(out / "weights_before.png", before, "initial weights")
+        if initial is not None:
+            save_weight_map(out / "weights_initial.png", initial, "initial weights")
+        if before_pruning is not None:
+            save_weight_map(
+                out / "weights_before_pruning.png",
+                before_pruning,
+                "weights just before the first pruning step",
+            )
     if thresholds:
         save_thresholds(out / "thresholds.png", thresholds, f"pruning thresholds ({title})")
     if history:

@@ -48,6 +48,7 @@ class PruningDriver:
     steps: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.weights_before: np.ndarray | None = None
         self.points = {p.images_seen: p.k for p in prune_points(self.train_images, self.config)}
         self.block = math.gcd(self.config.prune_start, self.config.prune_batch)
         self.blocks_per_batch = self.config.prune_batch // self.block
@@ -72,6 +73,8 @@ class PruningDriver:
     def apply(self, k: int, images_done: int, net: Network) -> PruneStep:
         """Run step ``k`` on ``net`` (in place) and record its thresholds."""
         net.fold()
+        if self.weights_before is None:
+            self.weights_before = net.weights()
         outcome = run_step(
             self.method,
             k=k,

@@ -63,7 +63,8 @@ def present_reference(
         ist[L.LAST_I, fire_i] = t
         inputs = pixels[step_ptr[s] : step_ptr[s + 1]]
         if inputs.size:
-            dep = p.mu_pre * fs[L.Y1] / scale
+            recent = (t - ist[L.LAST_E]) <= p.dep_steps  # y1 above the depression floor
+            dep = np.where(recent, p.mu_pre * fs[L.Y1] / scale, 0.0)
             for j in inputs:
                 old = w[j].copy()
                 fs[L.GE_E] += old * scale

@@ -1,21 +1,23 @@
 """One complete run: train (with pruning), assign labels, test, write the results.
 
-Outputs in the run folder (the contract of ``docs`` / design section 2):
-``result.json``, ``weights.npz``, ``thresholds.csv``, ``history.csv`` and PNG figures;
-``checkpoint.npz`` while training (removed when the run completes).
+Outputs in the run folder (design section 2): ``result.json``, ``weights.npz``,
+``thresholds.csv``, ``history.csv`` and PNG figures; ``checkpoint.npz`` while training
+(removed when the run completes).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lava_aptn.config import NetworkConfig, RunConfig
+from lava_aptn.dynamics import layout as L
 from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM
 from lava_aptn.engine import outputs
 from lava_aptn.engine.evaluate import assign_labels, classify, confusion_matrix
@@ -30,56 +32,208 @@ CHECKPOINT = "checkpoint.npz"
 
 
 @dataclass
-class _History:
-    """Per-batch history rows (``history.csv``)."""
+class Dataset:
+    """Images and labels of one run (training split and test split)."""
 
-    rows: list
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
 
-    def record(self, images_done: int, net: Network, counters: PhaseCounters, last: dict) -> None:
-        counts = counters.counts.astype(float)
-        images = counters.images - last.get("images", 0)
-        delta = counts - np.asarray(last.get("counts", np.zeros_like(counts)))
-        from lava_aptn.dynamics import layout as L
+    @classmethod
+    def load(cls, run_cfg: RunConfig, data: tuple | None = None) -> Dataset:
+        """Load the dataset named by ``run_cfg``, or wrap ``data`` (x, y, x_test, y_test)."""
+        if data is not None:
+            x, y, xt, yt = data
+            return cls(x, np.asarray(y, np.int64), xt, np.asarray(yt, np.int64))
+        from lava_aptn.data import load_dataset
 
-        n = max(images, 1)
+        n_train = max(run_cfg.train_images, run_cfg.label_images)
+        x, y = load_dataset(run_cfg.dataset, "train")
+        xt, yt = load_dataset(run_cfg.dataset, "test")
+        n_test = run_cfg.test_images
+        return cls(
+            x[:n_train], y[:n_train].astype(np.int64), xt[:n_test], yt[:n_test].astype(np.int64)
+        )
+
+
+@dataclass
+class Session:
+    """A network in training with its pruning driver, counters and per-batch history."""
+
+    net: Network
+    driver: PruningDriver
+    run_cfg: RunConfig
+    counters: PhaseCounters = field(default_factory=PhaseCounters)
+    history: list = field(default_factory=list)
+    last: dict = field(default_factory=dict)
+    batch_counts: np.ndarray | None = None
+    done: int = 0
+
+    def copy(self) -> Session:
+        """Return an independent copy (to branch several continuations from one prefix)."""
+        driver = copy.copy(self.driver)
+        driver.load_state(json.loads(json.dumps(self.driver.state())))
+        return Session(
+            self.net.copy(),
+            driver,
+            self.run_cfg,
+            PhaseCounters.from_dict(self.counters.to_dict()),
+            copy.deepcopy(self.history),
+            copy.deepcopy(self.last),
+            None if self.batch_counts is None else self.batch_counts.copy(),
+            self.done,
+        )
+
+    def with_method(self, prune_cfg: PruningConfig) -> Session:
+        """Switch to another pruning method (same schedule) from now on."""
+        driver = PruningDriver(as_method(prune_cfg), prune_cfg, self.run_cfg.train_images)
+        driver.load_state(json.loads(json.dumps(self.driver.state())))
+        self.driver = driver
+        return self
+
+    def _record(self, images_done: int) -> None:
+        counts = self.counters.counts.astype(float)
+        n = max(self.counters.images - self.last.get("images", 0), 1)
+        delta = counts - np.asarray(self.last.get("counts", np.zeros_like(counts)))
         acc = delta[L.ACCUMULATIONS] / n
         stdp = (delta[L.DEP_NOMINAL] + delta[L.POT_NOMINAL]) / n
-        self.rows.append(
+        self.history.append(
             {
                 "images_seen": images_done,
-                "connectivity": connectivity(net.syn_state),
-                "unpruned_fraction": unpruned_fraction(net.syn_state),
+                "connectivity": connectivity(self.net.syn_state),
+                "unpruned_fraction": unpruned_fraction(self.net.syn_state),
                 "sops_train_per_image": acc + stdp,
                 "accumulations_per_image": acc,
                 "stdp_updates_per_image": stdp,
                 "exc_spikes_per_image": delta[L.EXC_SPIKES] / n,
             }
         )
-        last["images"] = counters.images
-        last["counts"] = counts.tolist()
+        self.last["images"] = self.counters.images
+        self.last["counts"] = counts.tolist()
+
+    def advance(
+        self,
+        images: np.ndarray,
+        stop: int,
+        *,
+        progress: bool = True,
+        checkpoint: tuple[int, Path, dict] | None = None,
+    ) -> None:
+        """Train on ``images[done:stop]`` with pruning; optionally checkpoint periodically."""
+        batch = self.driver.config.prune_batch
+        total = self.run_cfg.train_images
+
+        def on_block(done: int, network: Network, counts: np.ndarray) -> None:
+            self.driver.on_block(done, network, counts)
+            if done % batch == 0 or done == total:
+                self._record(done)
+
+        callbacks = [(self.driver.block, on_block)]
+        if checkpoint is not None and checkpoint[0]:
+            every, path, record = checkpoint
+
+            def on_checkpoint(done: int, network: Network, counts: np.ndarray) -> None:
+                if done < total:
+                    self.done = done
+                    self.batch_counts = counts.copy()
+                    save_checkpoint(path, self, record)
+
+            callbacks.append((every, on_checkpoint))
+        self.counters, self.batch_counts = train(
+            self.net,
+            images[:stop],
+            seed=self.run_cfg.seed,
+            start=self.done,
+            counters=self.counters,
+            batch_counts=self.batch_counts,
+            callbacks=tuple(callbacks),
+            progress=progress,
+        )
+        self.done = stop
+        if stop == total:
+            self.driver.finish(self.net)
+
+    def measure(self) -> float:
+        """Return what a target search aims at: unpruned for soft pruning, else connectivity."""
+        if self.driver.config.method == "soft":
+            return unpruned_fraction(self.net.syn_state)
+        return connectivity(self.net.syn_state)
 
 
-def _load_split(dataset: str, split: str, n: int):
-    from lava_aptn.data import load_dataset
-
-    images, labels = load_dataset(dataset, split)
-    return images[:n], labels[:n].astype(np.int64)
-
-
-def _config_record(
+def config_record(
     net_cfg: NetworkConfig, run_cfg: RunConfig, prune_cfg: PruningConfig, preset: str | None
 ) -> dict[str, Any]:
-    record: dict[str, Any] = {
+    """Return the ``config`` entry of ``result.json`` (also the identity of a checkpoint)."""
+    return {
         "dataset": run_cfg.dataset,
         "neurons": net_cfg.n_neurons,
         "method": prune_cfg.method,
         "seed": run_cfg.seed,
         "preset": preset,
+        "run": asdict(run_cfg),
+        "network": net_cfg.to_dict(),
+        "pruning": prune_cfg.as_dict(),
     }
-    record["run"] = asdict(run_cfg)
-    record["network"] = net_cfg.to_dict()
-    record["pruning"] = prune_cfg.as_dict()
-    return record
+
+
+def new_session(net_cfg: NetworkConfig, run_cfg: RunConfig, prune_cfg: PruningConfig) -> Session:
+    """Return a fresh, untrained session."""
+    driver = PruningDriver(as_method(prune_cfg), prune_cfg, run_cfg.train_images)
+    return Session(Network.fresh(net_cfg, run_cfg.seed), driver, run_cfg)
+
+
+def evaluate_and_write(
+    session: Session,
+    data: Dataset,
+    out: Path,
+    record: dict,
+    *,
+    wall0: float,
+    progress: bool = True,
+    extra: dict | None = None,
+    initial_weights: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Assign labels, test, write the run folder; return the result dictionary."""
+    run_cfg, net = session.run_cfg, session.net
+    label_counts, label_counters = respond(
+        net,
+        data.x_train[: run_cfg.label_images],
+        seed=run_cfg.seed,
+        stream=LABEL_STREAM,
+        progress=progress,
+        desc="label",
+    )
+    neuron_labels = assign_labels(label_counts, data.y_train[: run_cfg.label_images])
+    test_counts, test_counters = respond(
+        net, data.x_test, seed=run_cfg.seed, stream=TEST_STREAM, progress=progress, desc="test"
+    )
+    predictions = classify(test_counts, neuron_labels)
+    result = outputs.build_result(
+        record,
+        net,
+        accuracy=float(np.mean(predictions == data.y_test)),
+        train=session.counters,
+        infer=test_counters,
+        label=label_counters,
+        run_cfg=run_cfg,
+        confusion=confusion_matrix(data.y_test, predictions),
+        neuron_labels=neuron_labels,
+        wall_seconds=time.perf_counter() - wall0,
+        train_wall_seconds=session.counters.wall_seconds,
+    )
+    if extra:
+        result.update(extra)
+    outputs.write_run(
+        out,
+        result,
+        net,
+        neuron_labels,
+        session.driver,
+        session.history,
+        initial_weights=initial_weights,
+    )
+    return result
 
 
 def run(
@@ -118,151 +272,66 @@ def run(
     wall0 = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    config_record = _config_record(net_cfg, run_cfg, prune_cfg, preset)
-    if data is None:
-        n_train = max(run_cfg.train_images, run_cfg.label_images)
-        x_train, y_train = _load_split(run_cfg.dataset, "train", n_train)
-        x_test, y_test = _load_split(run_cfg.dataset, "test", run_cfg.test_images)
+    record = config_record(net_cfg, run_cfg, prune_cfg, preset)
+    dataset = Dataset.load(run_cfg, data)
+    ckpt = out / CHECKPOINT
+    if resume and ckpt.exists():
+        session = load_checkpoint(ckpt, net_cfg, run_cfg, prune_cfg, record)
+        log(f"resuming {out} at image {session.done}")
     else:
-        x_train, y_train, x_test, y_test = data
-        y_train, y_test = np.asarray(y_train, np.int64), np.asarray(y_test, np.int64)
-    method = as_method(prune_cfg)
-    driver = PruningDriver(method, prune_cfg, run_cfg.train_images)
-    history = _History([])
-    last: dict = {}
-    counters = PhaseCounters()
-    batch_counts = None
-    start = 0
-    ckpt_path = out / CHECKPOINT
-    net = None
-    if resume and ckpt_path.exists():
-        net, start, counters, batch_counts, extra = _load_checkpoint(
-            ckpt_path, net_cfg, config_record
-        )
-        driver.load_state(extra["driver"])
-        history.rows = extra["history"]
-        last = extra["last"]
-        log(f"resuming {out} at image {start}")
-    if net is None:
-        net = Network.fresh(net_cfg, run_cfg.seed)
-    initial_weights = net.weights() if start == 0 else None
-    if initial_weights is not None:
-        atomic_save_npz(out / "initial_weights.npz", weights=initial_weights)
-
-    def on_block(done: int, network: Network, counts: np.ndarray) -> None:
-        driver.on_block(done, network, counts)
-        if done % prune_cfg.prune_batch == 0 or done == run_cfg.train_images:
-            history.record(done, network, counters, last)
-
-    def on_checkpoint(done: int, network: Network, counts: np.ndarray) -> None:
-        if done < run_cfg.train_images:
-            _save_checkpoint(
-                ckpt_path,
-                network,
-                done,
-                counters,
-                counts,
-                config_record,
-                {"driver": driver.state(), "history": history.rows, "last": last},
-            )
-
-    callbacks = [(driver.block, on_block)]
-    if run_cfg.checkpoint_every:
-        callbacks.append((run_cfg.checkpoint_every, on_checkpoint))
-    counters, _ = train(
-        net,
-        x_train[: run_cfg.train_images],
-        seed=run_cfg.seed,
-        start=start,
-        counters=counters,
-        batch_counts=batch_counts,
-        callbacks=tuple(callbacks),
+        session = new_session(net_cfg, run_cfg, prune_cfg)
+        atomic_save_npz(out / "initial_weights.npz", weights=session.net.weights())
+    session.advance(
+        dataset.x_train,
+        run_cfg.train_images,
         progress=progress,
+        checkpoint=(run_cfg.checkpoint_every, ckpt, record),
     )
-    driver.finish(net)
-    train_wall = counters.wall_seconds
-    label_counts, label_counters = respond(
-        net,
-        x_train[: run_cfg.label_images],
-        seed=run_cfg.seed,
-        stream=LABEL_STREAM,
-        progress=progress,
-        desc="label",
+    with np.load(out / "initial_weights.npz") as z:
+        initial = z["weights"]
+    result = evaluate_and_write(
+        session, dataset, out, record, wall0=wall0, progress=progress, initial_weights=initial
     )
-    neuron_labels = assign_labels(label_counts, y_train[: run_cfg.label_images])
-    test_counts, test_counters = respond(
-        net,
-        x_test,
-        seed=run_cfg.seed,
-        stream=TEST_STREAM,
-        progress=progress,
-        desc="test",
-    )
-    predictions = classify(test_counts, neuron_labels)
-    accuracy = float(np.mean(predictions == y_test))
-    result = outputs.build_result(
-        config_record,
-        net,
-        accuracy=accuracy,
-        train=counters,
-        infer=test_counters,
-        label=label_counters,
-        run_cfg=run_cfg,
-        confusion=confusion_matrix(y_test, predictions),
-        neuron_labels=neuron_labels,
-        wall_seconds=time.perf_counter() - wall0,
-        train_wall_seconds=train_wall,
-    )
-    outputs.write_run(
-        out,
-        result,
-        net,
-        neuron_labels,
-        driver,
-        history.rows,
-        initial_weights_path=out / "initial_weights.npz",
-    )
-    if ckpt_path.exists():
-        ckpt_path.unlink()
+    if ckpt.exists():
+        ckpt.unlink()
     return result
 
 
-def _save_checkpoint(
-    path: Path,
-    net: Network,
-    done: int,
-    counters: PhaseCounters,
-    batch_counts: np.ndarray,
-    config_record: dict,
-    extra: dict,
-) -> None:
+def save_checkpoint(path: Path, session: Session, record: dict) -> None:
+    """Write a resumable checkpoint of ``session`` (atomically)."""
     meta = {
-        "images_done": done,
-        "counters": counters.to_dict(),
-        "batch_counts": [int(c) for c in batch_counts],
-        "config": config_record,
-        "extra": extra,
+        "images_done": session.done,
+        "counters": session.counters.to_dict(),
+        "batch_counts": [int(c) for c in session.batch_counts],
+        "config": record,
+        "driver": session.driver.state(),
+        "history": session.history,
+        "last": session.last,
     }
-    atomic_save_npz(path, meta=np.array(json.dumps(meta)), **net.state_dict())
+    arrays = session.net.state_dict()
+    if session.driver.weights_before is not None:
+        arrays["weights_before_pruning"] = session.driver.weights_before
+    atomic_save_npz(path, meta=np.array(json.dumps(meta)), **arrays)
 
 
-def _load_checkpoint(path: Path, net_cfg: NetworkConfig, config_record: dict):
+def load_checkpoint(
+    path: Path, net_cfg: NetworkConfig, run_cfg: RunConfig, prune_cfg: PruningConfig, record: dict
+) -> Session:
+    """Rebuild the :class:`Session` saved in ``path``; its configuration must be ``record``."""
     with np.load(path) as z:
         meta = json.loads(str(z["meta"]))
         state = {k: z[k] for k in z.files if k != "meta"}
-    saved = json.loads(json.dumps(meta["config"]))
-    current = json.loads(json.dumps(config_record))
-    if saved != current:
+    if json.loads(json.dumps(meta["config"])) != json.loads(json.dumps(record)):
         raise LavaAptnError(
             f"{path} was written by a run with a different configuration; resume with the "
             "same options, or delete the checkpoint to start over"
         )
-    net = Network.from_state_dict(net_cfg, state)
-    counters = PhaseCounters.from_dict(meta["counters"])
-    return (
-        net,
-        int(meta["images_done"]),
-        counters,
-        np.asarray(meta["batch_counts"], dtype=np.int64),
-        meta["extra"],
-    )
+    session = new_session(net_cfg, run_cfg, prune_cfg)
+    session.net = Network.from_state_dict(net_cfg, state)
+    session.driver.load_state(meta["driver"])
+    session.driver.weights_before = state.pop("weights_before_pruning", None)
+    session.counters = PhaseCounters.from_dict(meta["counters"])
+    session.batch_counts = np.asarray(meta["batch_counts"], dtype=np.int64)
+    session.history, session.last = meta["history"], meta["last"]
+    session.done = int(meta["images_done"])
+    return session

@@ -9,7 +9,8 @@ learning); the neuron update is a dense loop over neurons per step.
 Order within time step ``t``: (1) membrane updates of both populations from the
 conductances at the start of the step; (2) exact decay of conductances,
 postsynaptic traces and ``theta``, then spike detection; (3) this step's input spikes:
-transmission and pre-spike depression (using ``y1`` after decay); (4) excitatory
+transmission to every neuron, and pre-spike depression (using ``y1`` after decay) of the
+neurons that fired within the depression horizon (beyond it ``y1 < 2**-60``); (4) excitatory
 spikes: potentiation (with ``y2`` before its reset), reset of ``y1``, ``y2`` to 1,
 excitation of the paired inhibitory neuron; (5) inhibitory spikes: inhibition of
 every other excitatory neuron. Conductance increments of step ``t`` act from step
@@ -24,11 +25,11 @@ import numpy as np
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics.neurons import neuron_step, rest
 from lava_aptn.dynamics.synapses import (
+    depress,
     depression_steps,
     normalize,
     potentiate,
     transmit,
-    transmit_and_depress,
 )
 from lava_aptn.encoding import encode_into, presentation_key
 
@@ -65,7 +66,8 @@ def present(
     n_steps = step_ptr.shape[0] - 1
     spiked_e = work[0]
     spiked_i = work[1]
-    dep = np.empty(n)
+    dep = np.zeros(n)
+    dep_steps = int(p.dep_steps)
     ge = fs[L.GE_E]
     gi = fs[L.GI_E]
     ge_inh = fs[L.GE_I]
@@ -75,17 +77,20 @@ def present(
         n_e, n_i = neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i)
         a, b = step_ptr[s], step_ptr[s + 1]
         if b > a:
+            recent = ist[L.RECENT_E]
+            n_recent = ist[L.N_RECENT_E, 0]
             if learning:
-                depression_steps(fs[L.Y1], scale, p, dep)
+                depression_steps(fs[L.Y1], scale, recent, n_recent, p, dep)
             for k in range(a, b):
                 j = pixels[k]
+                transmit(j, w, scale, ge)
                 if learning:
-                    changed = transmit_and_depress(j, w, plastic, scale, ge, dep, rawsum)
+                    changed = depress(
+                        j, w, plastic, dep, recent, n_recent, ist[L.LAST_E], t, dep_steps, rawsum
+                    )
                     counters[L.DEP_NOMINAL] += n_active_row[j]
                     counters[L.DEP_EFFECTIVE] += changed
                     last_pre[j] = t
-                else:
-                    transmit(j, w, scale, ge)
                 counters[L.ACCUMULATIONS] += n_transmit[j]
             counters[L.INPUT_SPIKES] += b - a
         for k in range(n_e):

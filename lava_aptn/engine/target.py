@@ -1,0 +1,139 @@
+"""Train to a target connectivity: search the initial threshold, reusing the shared prefix.
+
+The pruning method's parameter (``w_th0``; ``spike_th0`` for neuron pruning) only acts
+from ``prune_start`` on, so every candidate shares the first ``prune_start`` training
+images. They are trained once; each candidate continues from a copy of that state
+(for post-training pruning the whole training is shared and a candidate costs one
+pruning step). The search itself is :func:`lava_aptn.pruning.find_parameter`: bracketing
+in log-parameter space, then interpolation of logit(connectivity); it usually needs
+3-6 continuations. The chosen candidate's network is kept, so the final run is not
+trained again: it is labelled, tested and written like any other run, with the search
+record in ``result.json["target_search"]``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lava_aptn.config import NetworkConfig, RunConfig
+from lava_aptn.engine.run import Dataset, Session, config_record, evaluate_and_write, new_session
+from lava_aptn.errors import ConfigError
+from lava_aptn.pruning import PruningConfig, find_parameter
+
+
+def _parameter(prune_cfg: PruningConfig) -> tuple[str, float, float, float]:
+    """Name, start, lower and upper bound of the searched parameter."""
+    if prune_cfg.method == "neuron":
+        return "spike_th0", max(prune_cfg.spike_th0, 1.0), 0.1, 1e6
+    if prune_cfg.method == "none":
+        raise ConfigError("--target-connectivity needs a pruning method other than 'none'")
+    return "w_th0", min(max(prune_cfg.w_th0, 1e-3), prune_cfg.w_cap), 1e-4, prune_cfg.w_cap
+
+
+def search_prefix(
+    net_cfg: NetworkConfig,
+    run_cfg: RunConfig,
+    prune_cfg: PruningConfig,
+    data: Dataset,
+    *,
+    progress: bool = True,
+) -> Session:
+    """Train the images every candidate shares (up to the first pruning step)."""
+    session = new_session(net_cfg, run_cfg, prune_cfg)
+    shared = (
+        run_cfg.train_images
+        if prune_cfg.method == "post-training"
+        else min(prune_cfg.prune_start, run_cfg.train_images)
+    )
+    if shared:
+        session.advance(data.x_train, shared, progress=progress)
+    return session
+
+
+def run_at_connectivity(
+    net_cfg: NetworkConfig,
+    run_cfg: RunConfig,
+    prune_cfg: PruningConfig,
+    out_dir: str | Path,
+    *,
+    target: float,
+    tol: float = 0.005,
+    max_evals: int = 8,
+    preset: str | None = None,
+    progress: bool = True,
+    log=print,
+    data: tuple | None = None,
+    prefix: Session | None = None,
+) -> dict[str, Any]:
+    """Train with the parameter that gives ``target`` connectivity; write the run folder.
+
+    Parameters
+    ----------
+    target
+        Wanted final connectivity (for soft pruning: unpruned fraction), in (0, 1).
+    tol
+        Accepted distance (0.005 = 0.5 percentage points).
+    max_evals
+        Most continuations tried.
+    prefix
+        A session already trained up to the first pruning step (shared between calls,
+        e.g. by the demo); it is copied, not changed.
+
+    Other parameters are those of :func:`lava_aptn.engine.run.run`.
+    """
+    if not 0.0 < target < 1.0:
+        raise ConfigError(f"target connectivity must be in (0, 1), got {target!r}")
+    wall0 = time.perf_counter()
+    dataset = Dataset.load(run_cfg, data)
+    name, start, lower, upper = _parameter(prune_cfg)
+    if prefix is None:
+        log(f"training the {prune_cfg.prune_start:,} images every candidate shares")
+        prefix = search_prefix(net_cfg, run_cfg, prune_cfg, dataset, progress=progress)
+    candidates: dict[float, Session] = {}
+
+    def evaluate(value: float) -> float:
+        cfg = prune_cfg.replace(**{name: float(value)})
+        session = prefix.copy().with_method(cfg)
+        session.advance(dataset.x_train, run_cfg.train_images, progress=progress)
+        candidates[float(value)] = session
+        achieved = session.measure()
+        log(f"  {name} = {value:.5g}: connectivity {achieved:.4f} (target {target:.4f})")
+        return achieved
+
+    search = find_parameter(
+        evaluate, target, tol=tol, initial=start, lower=lower, upper=upper, max_evals=max_evals
+    )
+    best = candidates[float(search.param)]
+    final_cfg = prune_cfg.replace(**{name: float(search.param)})
+    record = config_record(net_cfg, run_cfg, final_cfg, preset)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    extra = {
+        "target_search": {
+            "parameter": name,
+            "target": target,
+            "tol": tol,
+            "value": float(search.param),
+            "achieved": float(search.achieved),
+            "converged": bool(search.converged),
+            "evaluations": int(search.evaluations),
+            "history": [[float(p), float(c)] for p, c in search.history],
+        }
+    }
+    if not search.converged:
+        log(f"warning: target {target} not reached within {tol}; closest {search.achieved:.4f}")
+    initial = new_session(net_cfg, run_cfg, prune_cfg).net.weights()
+    return evaluate_and_write(
+        best,
+        dataset,
+        out,
+        record,
+        wall0=wall0,
+        progress=progress,
+        extra=extra,
+        initial_weights=np.asarray(initial),
+    )
