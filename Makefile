@@ -19,7 +19,7 @@ data: $(STAMP)
 	$(BIN)/lava-aptn data fetch all
 
 demo: setup
-	$(BIN)/lava-aptn data info
+	$(BIN)/lava-aptn demo --out runs/demo
 
 test: setup
 	$(BIN)/python -m pytest -q tests

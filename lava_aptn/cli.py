@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "lava_aptn.data.commands",
     "lava_aptn.engine.commands",
     "lava_aptn.energy.commands",
+    "lava_aptn.experiments.commands",
 )
 
 

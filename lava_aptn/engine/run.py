@@ -29,6 +29,20 @@ from lava_aptn.io import atomic_save_npz
 from lava_aptn.pruning import PruningConfig, as_method, connectivity, unpruned_fraction
 
 CHECKPOINT = "checkpoint.npz"
+#: Hardware profile of the energy figures written into every ``result.json``.
+DEFAULT_ENERGY_PROFILE = "loihi"
+
+
+def energy_field(result: dict, profile: str) -> dict:
+    """Return the ``energy_uj_per_image`` entry of ``result`` for a hardware profile."""
+    from lava_aptn.energy.counters import counters_from_result
+    from lava_aptn.energy.estimate import estimate_energy, result_field
+    from lava_aptn.energy.profiles import resolve_profile
+
+    report = estimate_energy(
+        counters_from_result(result, origin="result"), resolve_profile(profile)
+    )
+    return result_field(report)
 
 
 @dataclass
@@ -85,12 +99,31 @@ class Session:
             self.done,
         )
 
-    def with_method(self, prune_cfg: PruningConfig) -> Session:
-        """Switch to another pruning method (same schedule) from now on."""
+    def branch(self, prune_cfg: PruningConfig) -> Session:
+        """Return a copy that continues with ``prune_cfg`` from this unpruned prefix.
+
+        The prefix must have been trained without pruning (method ``none``, same
+        schedule); a pruning step due at the prefix's last image runs now.
+        """
+        if self.driver.config.method != "none":
+            raise ValueError("branch() needs a prefix trained with method 'none'")
+        other = self.copy()
         driver = PruningDriver(as_method(prune_cfg), prune_cfg, self.run_cfg.train_images)
         driver.load_state(json.loads(json.dumps(self.driver.state())))
-        self.driver = driver
-        return self
+        other.driver = driver
+        k = driver.points.get(self.done)
+        if k is not None and self.done and prune_cfg.method != "post-training":
+            driver.apply(k, self.done, other.net)
+        if self.done == self.run_cfg.train_images:
+            driver.finish(other.net)
+        other._refresh_last_row()
+        return other
+
+    def _refresh_last_row(self) -> None:
+        """Show in the history row of the current image the pruning done at it."""
+        if self.history and self.history[-1]["images_seen"] == self.done:
+            self.history[-1]["connectivity"] = connectivity(self.net.syn_state)
+            self.history[-1]["unpruned_fraction"] = unpruned_fraction(self.net.syn_state)
 
     def _record(self, images_done: int) -> None:
         counts = self.counters.counts.astype(float)
@@ -121,6 +154,8 @@ class Session:
         checkpoint: tuple[int, Path, dict] | None = None,
     ) -> None:
         """Train on ``images[done:stop]`` with pruning; optionally checkpoint periodically."""
+        if self.done >= stop:
+            return
         batch = self.driver.config.prune_batch
         total = self.run_cfg.train_images
 
@@ -153,6 +188,7 @@ class Session:
         self.done = stop
         if stop == total:
             self.driver.finish(self.net)
+            self._refresh_last_row()
 
     def measure(self) -> float:
         """Return what a target search aims at: unpruned for soft pruning, else connectivity."""
@@ -224,6 +260,7 @@ def evaluate_and_write(
     )
     if extra:
         result.update(extra)
+    result["energy_uj_per_image"] = energy_field(result, DEFAULT_ENERGY_PROFILE)
     outputs.write_run(
         out,
         result,

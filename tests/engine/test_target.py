@@ -54,3 +54,43 @@ def test_target_must_be_a_fraction(tmp_path, digits):
             target=1.5,
             data=(x, y, x, y),
         )
+
+
+@pytest.mark.parametrize("method", ["aptn", "post-training"])
+def test_branch_from_prefix_equals_direct_run(tmp_path, digits, method):
+    import numpy as np
+
+    from lava_aptn.engine.run import config_record, evaluate_and_write, run
+
+    x, y = digits(400, seed=3)
+    xt, yt = digits(50, seed=4)
+    data = (x, y, xt, yt)
+    cfg = preset(n_neurons=12)
+    run_cfg = RunConfig(train_images=400, label_images=400, test_images=50, checkpoint_every=0)
+    prune = PruningConfig(method=method, w_th0=0.08, prune_start=200, prune_batch=100)
+    direct = run(cfg, run_cfg, prune, tmp_path / "direct", progress=False, data=data)
+    dataset = Dataset.load(run_cfg, data)
+    prefix = search_prefix(cfg, run_cfg, prune, dataset, progress=False)
+    session = prefix.branch(prune)
+    session.advance(dataset.x_train, 400, progress=False)
+    branched = evaluate_and_write(
+        session,
+        dataset,
+        tmp_path / "branched",
+        config_record(cfg, run_cfg, prune, None),
+        wall0=0.0,
+        progress=False,
+    )
+    for key in ("accuracy", "connectivity", "sops_train_per_image", "sops_infer_per_image"):
+        assert branched[key] == direct[key], key
+    with (
+        np.load(tmp_path / "direct" / "weights.npz") as a,
+        np.load(tmp_path / "branched" / "weights.npz") as b,
+    ):
+        assert np.array_equal(a["weights"], b["weights"])
+    assert (tmp_path / "direct" / "thresholds.csv").read_text() == (
+        tmp_path / "branched" / "thresholds.csv"
+    ).read_text()
+    assert (tmp_path / "direct" / "history.csv").read_text() == (
+        tmp_path / "branched" / "history.csv"
+    ).read_text()

@@ -1,0 +1,112 @@
+"""Engine speed: training and inference throughput, and the ratio to the numpy reference.
+
+Run with ``make bench`` (or ``python benchmarks/engine.py --help``). For each network size
+the engine trains a fresh network on a fixed slice of MNIST training images, then
+presents them again with learning off; each figure is the median of several repeats
+after a JIT warm-up. The numpy reference (``lava_aptn.engine.reference``) runs on the
+first few of the same images in the same process, and the engine on exactly those
+images again, so the printed ratio compares like with like on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from lava_aptn.config import preset
+from lava_aptn.dynamics import layout as L
+from lava_aptn.encoding import encode, train_stream
+from lava_aptn.engine.network import Network
+from lava_aptn.engine.reference import present_reference
+from lava_aptn.engine.simulate import run_images
+
+
+def _images(n: int) -> np.ndarray:
+    from lava_aptn.data import load_mnist
+
+    images, _ = load_mnist("train")
+    return np.ascontiguousarray(images[:n].reshape(n, -1))
+
+
+def _run(net: Network, images: np.ndarray, learning: bool) -> tuple[float, int]:
+    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
+    batch = np.zeros(net.config.n_neurons, dtype=np.int64)
+    empty = np.zeros((0, net.config.n_neurons), dtype=np.int32)
+    t0 = time.perf_counter()
+    run_images(images, 0, 0, train_stream(0), net.w, net.plastic, net.scale, net.rawsum,
+               net.n_transmit, net.n_active_row, net.n_active_col, net.fs, net.ist,
+               net.last_pre, net.clock, net.params, net.pre_table, learning, empty, batch,
+               counters)
+    return time.perf_counter() - t0, int(counters[L.PRESENTATIONS])
+
+
+def engine_speed(n: int, images: np.ndarray, repeats: int) -> dict[str, float]:
+    """Median training and inference images/s and presentations/s on fresh weights."""
+    cfg = preset(n_neurons=n)
+    _run(Network.fresh(cfg, 0), images[:2], True)  # JIT warm-up (or cache load)
+    train, infer = [], []
+    for r in range(repeats):
+        net = Network.fresh(cfg, r)
+        seconds, pres = _run(net, images, True)
+        train.append((len(images) / seconds, pres / seconds))
+        net.fold()
+        seconds, pres = _run(net, images, False)
+        infer.append((len(images) / seconds, pres / seconds))
+    return {
+        "train_img_s": statistics.median(t[0] for t in train),
+        "train_pres_s": statistics.median(t[1] for t in train),
+        "infer_img_s": statistics.median(t[0] for t in infer),
+        "infer_pres_s": statistics.median(t[1] for t in infer),
+    }
+
+
+def reference_ratio(n: int, images: np.ndarray) -> tuple[float, float]:
+    """Seconds per presentation of the numpy reference and of the engine, same inputs."""
+    cfg = preset(n_neurons=n)
+    steps = cfg.presentation_steps
+    encoded = [encode(img, max_rate_hz=cfg.input.max_rate_hz, n_steps=steps, dt_ms=cfg.dt_ms,
+                      seed=0, stream=train_stream(0), image_index=k)
+               for k, img in enumerate(images)]
+    net = Network.fresh(cfg, 0)
+    t0 = time.perf_counter()
+    for ptr, px in encoded:
+        present_reference(net, ptr, px, True)
+        net.clock[0] += steps
+    reference = (time.perf_counter() - t0) / len(images)
+    net = Network.fresh(cfg, 0)
+    net.params = net.params._replace(max_presentations=1.0)  # one presentation, as above
+    seconds, pres = _run(net, images, True)
+    return reference, seconds / pres
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the benchmark table."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--neurons", type=int, nargs="+", default=[100, 400, 800, 1600])
+    p.add_argument("--images", type=int, default=2000, help="training images per repeat")
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--reference-images", type=int, default=3)
+    args = p.parse_args(argv)
+    images = _images(args.images)
+    print(f"engine benchmark: {args.images} MNIST training images, median of {args.repeats}"
+          f" repeats, one core; {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, numpy {np.__version__}")
+    print(f"{'N':>6} {'train img/s':>12} {'train pres/s':>13} {'infer img/s':>12} "
+          f"{'infer pres/s':>13} {'engine/numpy':>13}")
+    for n in args.neurons:
+        speed = engine_speed(n, images, args.repeats)
+        ref, eng = reference_ratio(n, images[: args.reference_images])
+        print(f"{n:>6} {speed['train_img_s']:>12,.0f} {speed['train_pres_s']:>13,.0f} "
+              f"{speed['infer_img_s']:>12,.0f} {speed['infer_pres_s']:>13,.0f} "
+              f"{ref / eng:>12,.0f}x", flush=True)
+    print("engine/numpy: seconds per training presentation of the numpy reference over the "
+          "engine's, on the same images and seeds, measured in this run.")
+
+
+if __name__ == "__main__":
+    main()

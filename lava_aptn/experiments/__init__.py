@@ -1,0 +1,1 @@
+"""Experiments built on the engine: the demo (main job), sweeps and reports."""
