@@ -1,0 +1,140 @@
+"""Scoring a candidate on held-out images, in this process or in a process pool."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from lava_aptn.config import NetworkConfig, RunConfig
+from lava_aptn.experiments.tune.space import _valid_config
+
+
+def evaluate_candidate(
+    net_cfg: NetworkConfig,
+    train: tuple[np.ndarray, np.ndarray],
+    held_out: tuple[np.ndarray, np.ndarray],
+    *,
+    seed: int,
+    dataset: str = "mnist",
+) -> dict[str, Any]:
+    """Train one network, assign labels with its training images, score it on held-out data.
+
+    The protocol is :func:`lava_aptn.engine.run.run`'s without pruning, with the test set
+    replaced by ``held_out``: train one pass over ``train`` images in order, present them
+    again with learning off to assign labels, then present the held-out images.
+
+    Parameters
+    ----------
+    net_cfg
+        The candidate's network.
+    train, held_out
+        ``(images, labels)`` to train and label on, and to score on.
+    seed
+        Network seed (initial weights and input spikes).
+    dataset
+        Recorded only.
+
+    Returns
+    -------
+    dict
+        ``score`` (held-out accuracy), ``label_accuracy`` (accuracy on the training
+        images themselves), spikes per image, unassigned neurons and wall times.
+    """
+    from lava_aptn.dynamics import layout as L
+    from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM
+    from lava_aptn.engine.evaluate import UNASSIGNED, assign_labels, classify
+    from lava_aptn.engine.run import new_session
+    from lava_aptn.engine.train import respond
+    from lava_aptn.pruning import PruningConfig
+
+    t0 = time.perf_counter()
+    x_train, y_train = train
+    x_eval, y_eval = held_out
+    n = len(x_train)
+    run_cfg = RunConfig(
+        dataset=dataset, seed=seed, train_images=n, label_images=n, checkpoint_every=0
+    )
+    session = new_session(net_cfg, run_cfg, PruningConfig(method="none"))
+    session.advance(x_train, n, progress=False)
+    label_counts, _ = respond(
+        session.net, x_train, seed=seed, stream=LABEL_STREAM, progress=False, desc="label"
+    )
+    neuron_labels = assign_labels(label_counts, y_train)
+    eval_counts, eval_counters = respond(
+        session.net, x_eval, seed=seed, stream=TEST_STREAM, progress=False, desc="held-out"
+    )
+    predictions = classify(eval_counts, neuron_labels)
+    train_counters = session.counters
+    return {
+        "score": float(np.mean(predictions == np.asarray(y_eval))),
+        "label_accuracy": float(np.mean(classify(label_counts, neuron_labels) == y_train)),
+        "train_spikes_per_image": float(train_counters.counts[L.EXC_SPIKES]) / max(n, 1),
+        "train_presentations_per_image": float(train_counters.counts[L.PRESENTATIONS]) / max(n, 1),
+        "eval_spikes_per_image": float(eval_counts.sum(axis=1).mean()),
+        "eval_presentations_per_image": float(eval_counters.counts[L.PRESENTATIONS])
+        / max(len(x_eval), 1),
+        "unassigned_neurons": int(np.sum(neuron_labels == UNASSIGNED)),
+        "train_seconds": float(train_counters.wall_seconds),
+        "wall_seconds": time.perf_counter() - t0,
+    }
+
+
+#: Handed to forked workers: base configuration and data (set before the pool starts).
+_CONTEXT: dict[str, Any] = {}
+
+
+def _run_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate one task (a candidate or a re-evaluation) in this process; never raises."""
+    ctx = _CONTEXT
+    record = dict(task)
+    t0 = time.perf_counter()
+    try:
+        cfg = _valid_config(ctx["base"], task["params"])
+        metrics = evaluate_candidate(
+            cfg, ctx["train"], ctx["held_out"], seed=task["seed"], dataset=ctx["dataset"]
+        )
+        record.update(status="ok", **metrics)
+    except Exception as exc:  # a failed candidate is a result, not the search's end
+        record.update(
+            status="error",
+            score=None,
+            error=f"{type(exc).__name__}: {exc}",
+            wall_seconds=time.perf_counter() - t0,
+        )
+    return record
+
+
+class _Evaluator:
+    """Runs tasks in this process (``jobs == 1``) or in a fork-based process pool."""
+
+    def __init__(self, context: dict[str, Any], jobs: int) -> None:
+        self.context, self.jobs, self.pool = context, jobs, None
+
+    def __enter__(self) -> _Evaluator:
+        _CONTEXT.clear()
+        _CONTEXT.update(self.context)
+        if self.jobs > 1:
+            ctx = multiprocessing.get_context("fork")
+            self.pool = cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+            self.pool.submit(int).result()  # start the workers now, before any bar thread
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
+        _CONTEXT.clear()
+
+    def map(self, tasks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Yield the records of ``tasks`` as they finish."""
+        if self.pool is None:
+            for task in tasks:
+                yield _run_task(task)
+            return
+        futures = [self.pool.submit(_run_task, task) for task in tasks]
+        for future in cf.as_completed(futures):
+            yield future.result()
