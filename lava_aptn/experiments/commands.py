@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
-    """Add the ``demo`` subcommand."""
+    """Add the ``demo`` and ``compare`` subcommands."""
+    _register_compare(subparsers)
     p = subparsers.add_parser(
         "demo",
         help="unpruned baseline vs APTN at a target connectivity (the main job)",
@@ -48,7 +49,65 @@ def run(args) -> int:
     print()
     print(result["table"])
     print(
-        f"\nwrote {args.out}/baseline, {args.out}/aptn, {args.out}/summary.md "
-        f"({result['wall_seconds']:.0f} s)"
+        f"\nwrote {args.out}/seed{args.seed}/none (baseline), {args.out}/seed{args.seed}/aptn "
+        f"and {args.out}/summary.md ({result['wall_seconds']:.0f} s)"
     )
+    return 0
+
+
+def _register_compare(subparsers) -> None:
+    from lava_aptn.engine.commands import METHODS, add_network_options
+
+    p = subparsers.add_parser(
+        "compare",
+        help="several pruning methods at one target connectivity, shared prefix",
+        description="For each seed, train the images all methods share once, then every "
+        "method (in parallel processes) to the target connectivity; write "
+        "OUT/seed<s>/<method>/ and OUT/summary.md.",
+    )
+    add_network_options(p)
+    p.add_argument(
+        "--methods", nargs="+", default=["aptn", "constant", "post-training"], choices=METHODS
+    )
+    p.add_argument("--seeds", type=int, nargs="+", default=[0])
+    p.add_argument("--target-connectivity", type=float, default=0.1)
+    p.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist"))
+    p.add_argument("--train-images", type=int, default=60000)
+    p.add_argument("--label-images", type=int, default=None)
+    p.add_argument("--test-images", type=int, default=10000)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--out", required=True)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=run_compare)
+
+
+def run_compare(args) -> int:
+    """Entry point of ``lava-aptn compare``."""
+    from lava_aptn.config import RunConfig
+    from lava_aptn.engine.commands import network_config
+    from lava_aptn.experiments.compare import compare, table
+    from lava_aptn.io import atomic_write_text
+
+    run_cfg = RunConfig(
+        dataset=args.dataset,
+        train_images=args.train_images,
+        label_images=args.label_images or args.train_images,
+        test_images=args.test_images,
+        checkpoint_every=0,
+    )
+    results = compare(
+        args.out,
+        net_cfg=network_config(args),
+        run_cfg=run_cfg,
+        methods=args.methods,
+        seeds=args.seeds,
+        target=args.target_connectivity,
+        jobs=args.jobs,
+        preset_name=args.preset,
+        progress=not args.no_progress,
+    )
+    text = table(results, args.methods)
+    atomic_write_text(f"{args.out}/summary.md", f"# lava-aptn compare\n\n{text}\n")
+    print()
+    print(text)
     return 0

@@ -9,57 +9,15 @@ compares accuracy, connectivity, SOPs per image and SOP energy.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import time
 from pathlib import Path
-from typing import Any
 
 from lava_aptn.config import RunConfig, preset
-from lava_aptn.engine.run import Dataset, Session, config_record, evaluate_and_write
-from lava_aptn.engine.target import run_at_connectivity, search_prefix
+from lava_aptn.experiments.compare import compare
 from lava_aptn.io import atomic_write_json, atomic_write_text
-from lava_aptn.pruning import paper_config
 
 #: Loihi's minimum energy per synaptic operation (Davies et al. 2018), pJ.
 SOP_ENERGY_PJ = 23.6
-
-_PREFIX: dict[str, Any] = {}  # handed to forked workers (set before the pool starts)
-
-
-def _baseline(out: str) -> dict:
-    prefix: Session = _PREFIX["session"]
-    data: Dataset = _PREFIX["data"]
-    cfg = prefix.driver.config  # the prefix is trained without pruning
-    session = prefix.branch(cfg)
-    t0 = time.perf_counter()
-    session.advance(data.x_train, session.run_cfg.train_images, progress=False)
-    record = config_record(session.net.config, session.run_cfg, cfg, _PREFIX["preset"])
-    return evaluate_and_write(
-        session,
-        data,
-        Path(out),
-        record,
-        wall0=t0,
-        progress=False,
-        initial_weights=_PREFIX["initial"],
-    )
-
-
-def _aptn(out: str, target: float) -> dict:
-    session: Session = _PREFIX["session"]
-    return run_at_connectivity(
-        session.net.config,
-        session.run_cfg,
-        _PREFIX["prune_cfg"],
-        out,
-        target=target,
-        preset=_PREFIX["preset"],
-        progress=False,
-        log=_PREFIX["log"],
-        data=_PREFIX["raw"],
-        prefix=session,
-    )
 
 
 def table(baseline: dict, aptn: dict) -> str:
@@ -108,14 +66,12 @@ def run_demo(
     progress: bool = True,
     log=print,
     data: tuple | None = None,
-) -> dict[str, dict]:
+) -> dict:
     """Run the demo; write ``out_dir/{baseline,aptn}/`` and ``out_dir/summary.md``."""
     from lava_aptn.config import DEFAULT_PRESET
 
     preset_name = preset_name or DEFAULT_PRESET
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    net_cfg = preset(preset_name, n_neurons=neurons)
     run_cfg = RunConfig(
         dataset=dataset,
         seed=seed,
@@ -124,43 +80,25 @@ def run_demo(
         test_images=test_images,
         checkpoint_every=0,
     )
-    prune_cfg = paper_config(method="aptn", neurons=neurons)
-    if train_images < 60000:  # keep the paper's schedule proportions on shorter runs
-        prune_cfg = prune_cfg.replace(
-            prune_start=train_images // 2, prune_batch=max(train_images // 12, 1)
-        )
-    dataset_obj = Dataset.load(run_cfg, data)
     t0 = time.perf_counter()
     log(
-        f"demo: {dataset}, N = {neurons}, seed {seed}: training the {prune_cfg.prune_start:,} "
-        "images the baseline and APTN share"
+        f"demo: {dataset}, N = {neurons}, seed {seed}; unpruned baseline and APTN at "
+        f"{target:.1%} connectivity"
     )
-    session = search_prefix(net_cfg, run_cfg, prune_cfg, dataset_obj, progress=progress)
-    from lava_aptn.engine.run import new_session
-
-    _PREFIX.update(
-        session=session,
-        data=dataset_obj,
-        preset=preset_name,
-        prune_cfg=prune_cfg,
+    results = compare(
+        out,
+        net_cfg=preset(preset_name, n_neurons=neurons),
+        run_cfg=run_cfg,
+        methods=["none", "aptn"],
+        seeds=[seed],
+        target=target,
+        jobs=jobs,
+        preset_name=preset_name,
+        progress=progress,
         log=log,
-        raw=data
-        or (dataset_obj.x_train, dataset_obj.y_train, dataset_obj.x_test, dataset_obj.y_test),
-        initial=new_session(net_cfg, run_cfg, prune_cfg).net.weights(),
+        data=data,
     )
-    log(
-        f"demo: baseline and APTN search (target connectivity {target:.3f}) in "
-        f"{'parallel' if jobs > 1 else 'turn'}"
-    )
-    if jobs > 1:
-        ctx = multiprocessing.get_context("fork")
-        with cf.ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
-            f_base = pool.submit(_baseline, str(out / "baseline"))
-            f_aptn = pool.submit(_aptn, str(out / "aptn"), target)
-            baseline, aptn = f_base.result(), f_aptn.result()
-    else:
-        baseline, aptn = _baseline(str(out / "baseline")), _aptn(str(out / "aptn"), target)
-    _PREFIX.clear()
+    baseline, aptn = results[seed]["none"], results[seed]["aptn"]
     summary = table(baseline, aptn)
     wall = time.perf_counter() - t0
     atomic_write_text(
@@ -168,6 +106,10 @@ def run_demo(
     )
     atomic_write_json(
         out / "summary.json",
-        {"baseline": str(out / "baseline"), "aptn": str(out / "aptn"), "wall_seconds": wall},
+        {
+            "baseline": str(out / f"seed{seed}" / "none"),
+            "aptn": str(out / f"seed{seed}" / "aptn"),
+            "wall_seconds": wall,
+        },
     )
     return {"baseline": baseline, "aptn": aptn, "table": summary, "wall_seconds": wall}
