@@ -133,6 +133,9 @@ def run_at_connectivity(
     if prefix is None:
         log(f"training the {prune_cfg.prune_start:,} images every candidate shares")
         prefix = search_prefix(net_cfg, run_cfg, prune_cfg, dataset, progress=progress)
+    elif prune_cfg.method == "post-training" and prefix.done < run_cfg.train_images:
+        prefix = prefix.copy()  # post-training candidates share the whole training
+        prefix.advance(dataset.x_train, run_cfg.train_images, progress=progress)
     guess = (
         static_guess(prefix, prune_cfg, target) if not prune_cfg.method == "post-training" else None
     )
