@@ -49,8 +49,8 @@ def run(args) -> int:
     print()
     print(result["table"])
     print(
-        f"\nwrote {args.out}/seed{args.seed}/none (baseline), {args.out}/seed{args.seed}/aptn "
-        f"and {args.out}/summary.md ({result['wall_seconds']:.0f} s)"
+        f"\nwrote {args.out}/baseline, {args.out}/aptn and {args.out}/summary.md "
+        f"({result['wall_seconds']:.0f} s)"
     )
     return 0
 

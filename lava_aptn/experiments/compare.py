@@ -82,8 +82,13 @@ def compare(
     log=print,
     data: tuple | None = None,
     prune_overrides: dict[str, Any] | None = None,
+    folder=None,
 ) -> dict[int, dict[str, dict]]:
-    """Run every method for every seed; return ``{seed: {method: result}}``."""
+    """Run every method for every seed; return ``{seed: {method: result}}``.
+
+    ``folder(seed, method) -> Path`` names each run folder (default
+    ``OUT/seed<seed>/<method>``).
+    """
     out = Path(out_dir)
     configs = method_configs(
         methods, net_cfg.n_neurons, run_cfg.train_images, **(prune_overrides or {})
@@ -104,7 +109,7 @@ def compare(
             raw=(dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test),
             initial=new_session(net_cfg, seed_cfg, shared_cfg).net.weights(),
         )
-        folders = {m: str(out / f"seed{seed}" / m) for m in methods}
+        folders = {m: str(folder(seed, m) if folder else out / f"seed{seed}" / m) for m in methods}
         try:
             if jobs > 1 and len(methods) > 1:
                 ctx = multiprocessing.get_context("fork")

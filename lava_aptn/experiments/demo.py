@@ -97,6 +97,7 @@ def run_demo(
         progress=progress,
         log=log,
         data=data,
+        folder=lambda s, m: out / ("baseline" if m == "none" else m),
     )
     baseline, aptn = results[seed]["none"], results[seed]["aptn"]
     summary = table(baseline, aptn)
@@ -107,8 +108,8 @@ def run_demo(
     atomic_write_json(
         out / "summary.json",
         {
-            "baseline": str(out / f"seed{seed}" / "none"),
-            "aptn": str(out / f"seed{seed}" / "aptn"),
+            "baseline": str(out / "baseline"),
+            "aptn": str(out / "aptn"),
             "wall_seconds": wall,
         },
     )
