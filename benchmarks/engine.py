@@ -38,10 +38,29 @@ def _run(net: Network, images: np.ndarray, learning: bool) -> tuple[float, int]:
     batch = np.zeros(net.config.n_neurons, dtype=np.int64)
     empty = np.zeros((0, net.config.n_neurons), dtype=np.int32)
     t0 = time.perf_counter()
-    run_images(images, 0, 0, train_stream(0), net.w, net.plastic, net.scale, net.rawsum,
-               net.n_transmit, net.n_active_row, net.n_active_col, net.fs, net.ist,
-               net.last_pre, net.clock, net.params, net.pre_table, learning, empty, batch,
-               counters)
+    run_images(
+        images,
+        0,
+        0,
+        train_stream(0),
+        net.w,
+        net.plastic,
+        net.scale,
+        net.rawsum,
+        net.n_transmit,
+        net.n_active_row,
+        net.n_active_col,
+        net.fs,
+        net.ist,
+        net.last_pre,
+        net.clock,
+        net.params,
+        net.pre_table,
+        learning,
+        empty,
+        batch,
+        counters,
+    )
     return time.perf_counter() - t0, int(counters[L.PRESENTATIONS])
 
 
@@ -69,9 +88,18 @@ def reference_ratio(n: int, images: np.ndarray) -> tuple[float, float]:
     """Seconds per presentation of the numpy reference and of the engine, same inputs."""
     cfg = preset(n_neurons=n)
     steps = cfg.presentation_steps
-    encoded = [encode(img, max_rate_hz=cfg.input.max_rate_hz, n_steps=steps, dt_ms=cfg.dt_ms,
-                      seed=0, stream=train_stream(0), image_index=k)
-               for k, img in enumerate(images)]
+    encoded = [
+        encode(
+            img,
+            max_rate_hz=cfg.input.max_rate_hz,
+            n_steps=steps,
+            dt_ms=cfg.dt_ms,
+            seed=0,
+            stream=train_stream(0),
+            image_index=k,
+        )
+        for k, img in enumerate(images)
+    ]
     net = Network.fresh(cfg, 0)
     t0 = time.perf_counter()
     for ptr, px in encoded:
@@ -91,21 +119,63 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--images", type=int, default=2000, help="training images per repeat")
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--reference-images", type=int, default=3)
+    p.add_argument(
+        "--lava-neurons",
+        type=int,
+        nargs="*",
+        default=[20, 100],
+        help="sizes for the engine-to-Lava ratio (none: skip)",
+    )
+    p.add_argument("--lava-images", type=int, default=4)
     args = p.parse_args(argv)
     images = _images(args.images)
-    print(f"engine benchmark: {args.images} MNIST training images, median of {args.repeats}"
-          f" repeats, one core; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, numpy {np.__version__}")
-    print(f"{'N':>6} {'train img/s':>12} {'train pres/s':>13} {'infer img/s':>12} "
-          f"{'infer pres/s':>13} {'engine/numpy':>13}")
+    print(
+        f"engine benchmark: {args.images} MNIST training images, median of {args.repeats}"
+        f" repeats, one core; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, numpy {np.__version__}"
+    )
+    print(
+        f"{'N':>6} {'train img/s':>12} {'train pres/s':>13} {'infer img/s':>12} "
+        f"{'infer pres/s':>13} {'engine/numpy':>13}"
+    )
     for n in args.neurons:
         speed = engine_speed(n, images, args.repeats)
         ref, eng = reference_ratio(n, images[: args.reference_images])
-        print(f"{n:>6} {speed['train_img_s']:>12,.0f} {speed['train_pres_s']:>13,.0f} "
-              f"{speed['infer_img_s']:>12,.0f} {speed['infer_pres_s']:>13,.0f} "
-              f"{ref / eng:>12,.0f}x", flush=True)
-    print("engine/numpy: seconds per training presentation of the numpy reference over the "
-          "engine's, on the same images and seeds, measured in this run.")
+        print(
+            f"{n:>6} {speed['train_img_s']:>12,.0f} {speed['train_pres_s']:>13,.0f} "
+            f"{speed['infer_img_s']:>12,.0f} {speed['infer_pres_s']:>13,.0f} "
+            f"{ref / eng:>12,.0f}x",
+            flush=True,
+        )
+    print(
+        "engine/numpy: seconds per training presentation of the numpy reference over the "
+        "engine's, on the same images and seeds, measured in this run."
+    )
+    if args.lava_neurons:
+        lava_ratio(args.lava_neurons, images[: args.lava_images])
+
+
+def lava_ratio(sizes: list[int], images: np.ndarray) -> None:
+    """Print engine and Lava (floating_pt, CPU) steps/s on the same images, with learning."""
+    from lava_aptn.lavarun import compare_with_engine
+    from lava_aptn.pruning import PruningConfig
+
+    print(
+        f"\nengine vs Lava floating_pt (CPU backend), {len(images)} training images, "
+        "APTN with a pruning step after every 2 images"
+    )
+    print(f"{'N':>6} {'Lava steps/s':>13} {'engine steps/s':>15} {'engine/Lava':>12} {'agree':>6}")
+    prune = PruningConfig(method="aptn", w_th0=0.05, prune_start=2, prune_batch=2)
+    for n in sizes:
+        cfg = preset(n_neurons=n)
+        compare_with_engine(cfg, prune, images[:1], seed=0)  # compile and warm up
+        agree, _, _ = compare_with_engine(cfg, prune, images, seed=0)
+        ok = agree.counts_equal and agree.syn_state_equal and agree.max_abs_dw == 0
+        print(
+            f"{n:>6} {agree.lava_steps_per_s:>13,.0f} {agree.engine_steps_per_s:>15,.0f} "
+            f"{agree.engine_steps_per_s / agree.lava_steps_per_s:>11,.0f}x {str(ok):>6}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -242,3 +242,24 @@ def rest(fs, p, learning):
         fs[Y2, i] *= d2
         if learning:
             fs[THETA, i] *= dth
+
+
+@nb.njit(cache=True, error_model="numpy")
+def wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p):
+    """Deliver one step's spikes inside the WTA layer (after any potentiation).
+
+    Each excitatory spike resets its neuron's post traces ``y1``, ``y2`` to 1 and excites
+    its paired inhibitory neuron by ``w_exc_inh``; each inhibitory spike inhibits every
+    other excitatory neuron by ``w_inh_exc``. The increments act from the next step.
+    """
+    n = fs.shape[1]
+    for k in range(n_e):
+        i = spiked_e[k]
+        fs[Y1, i] = 1.0
+        fs[Y2, i] = 1.0
+        fs[GE_I, i] += p.w_exc_inh
+    for k in range(n_i):
+        src = spiked_i[k]
+        for i in range(n):
+            if i != src:
+                fs[GI_E, i] += p.w_inh_exc

@@ -13,6 +13,7 @@ for an active synapse and 0.0 for a frozen or removed one; a removed synapse has
 from __future__ import annotations
 
 import numba as nb
+import numpy as np
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -111,3 +112,36 @@ def fold_scale(w, scale, rawsum):
             rawsum[i] += w[j, i]
     for i in range(n):
         scale[i] = 1.0
+
+
+def synapse_masks(w, syn_state):
+    """Zero the removed synapses' weights (in place) and derive the per-step masks.
+
+    Parameters
+    ----------
+    w : ndarray of float64, shape (n_inputs, n_neurons)
+        Weights; entries of removed synapses are set to 0.
+    syn_state : ndarray of uint8, same shape
+        ``ACTIVE``, ``FROZEN`` or ``REMOVED`` (:mod:`lava_aptn.pruning.state`).
+
+    Returns
+    -------
+    plastic : ndarray of float64
+        1.0 for an active synapse, else 0.0 (the STDP multiplier).
+    n_transmit : ndarray of int64, shape (n_inputs,)
+        Transmitting (active or frozen) synapses per input: accumulations per input spike.
+    n_active_row : ndarray of int64, shape (n_inputs,)
+        Active synapses per input: depressions per input spike.
+    n_active_col : ndarray of int64, shape (n_neurons,)
+        Active synapses per neuron: potentiations per excitatory spike.
+    """
+    from lava_aptn.pruning.state import ACTIVE, REMOVED
+
+    w[syn_state == REMOVED] = 0.0
+    active = syn_state == ACTIVE
+    return (
+        active.astype(np.float64),
+        (syn_state != REMOVED).sum(axis=1).astype(np.int64),
+        active.sum(axis=1).astype(np.int64),
+        active.sum(axis=0).astype(np.int64),
+    )

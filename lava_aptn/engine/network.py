@@ -10,7 +10,7 @@ from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
 from lava_aptn.dynamics.params import StepParams
-from lava_aptn.dynamics.synapses import fold_scale
+from lava_aptn.dynamics.synapses import fold_scale, synapse_masks
 from lava_aptn.pruning.state import ACTIVE, FROZEN, REMOVED, STATE_DTYPE
 
 #: Arrays saved in checkpoints and ``weights.npz``-style state files.
@@ -90,13 +90,9 @@ class Network:
 
     def _derive(self, recompute_sums: bool = True) -> None:
         """Recompute the arrays derived from ``syn_state`` (and ``rawsum`` from ``w``)."""
-        st = self.syn_state
-        self.w[st == REMOVED] = 0.0
-        self.plastic = (st == ACTIVE).astype(np.float64)
-        transmitting = st != REMOVED
-        self.n_transmit = transmitting.sum(axis=1).astype(np.int64)
-        self.n_active_row = (st == ACTIVE).sum(axis=1).astype(np.int64)
-        self.n_active_col = (st == ACTIVE).sum(axis=0).astype(np.int64)
+        self.plastic, self.n_transmit, self.n_active_row, self.n_active_col = synapse_masks(
+            self.w, self.syn_state
+        )
         if recompute_sums:
             self.rawsum = self.w.sum(axis=0)
 

@@ -23,7 +23,7 @@ import numba as nb
 import numpy as np
 
 from lava_aptn.dynamics import layout as L
-from lava_aptn.dynamics.neurons import neuron_step, rest
+from lava_aptn.dynamics.neurons import neuron_step, rest, wta_spikes
 from lava_aptn.dynamics.synapses import (
     depress,
     depression_steps,
@@ -69,8 +69,6 @@ def present(
     dep = np.zeros(n)
     dep_steps = int(p.dep_steps)
     ge = fs[L.GE_E]
-    gi = fs[L.GI_E]
-    ge_inh = fs[L.GE_I]
     total_e = 0
     for s in range(n_steps):
         t = t0 + s
@@ -101,15 +99,8 @@ def present(
                 )
                 counters[L.POT_NOMINAL] += n_active_col[i]
                 counters[L.POT_EFFECTIVE] += changed
-            fs[L.Y1, i] = 1.0
-            fs[L.Y2, i] = 1.0
-            ge_inh[i] += p.w_exc_inh
             spike_counts[i] += 1
-        for k in range(n_i):
-            src = spiked_i[k]
-            for i in range(n):
-                if i != src:
-                    gi[i] += p.w_inh_exc
+        wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p)
         total_e += n_e
         counters[L.EXC_SPIKES] += n_e
         counters[L.INH_SPIKES] += n_i

@@ -6,9 +6,18 @@ from lava_aptn.experiments.demo import run_demo
 def test_demo_writes_both_runs_and_the_table(tmp_path, digits):
     x, y = digits(240, seed=1)
     xt, yt = digits(40, seed=2)
-    out = run_demo(tmp_path, neurons=8, target=0.3, train_images=240, label_images=240,
-                   test_images=40, jobs=2, progress=False, log=lambda m: None,
-                   data=(x, y, xt, yt))
+    out = run_demo(
+        tmp_path,
+        neurons=8,
+        target=0.3,
+        train_images=240,
+        label_images=240,
+        test_images=40,
+        jobs=2,
+        progress=False,
+        log=lambda m: None,
+        data=(x, y, xt, yt),
+    )
     base = json.loads((tmp_path / "baseline" / "result.json").read_text())
     aptn = json.loads((tmp_path / "aptn" / "result.json").read_text())
     assert base["config"]["method"] == "none" and aptn["config"]["method"] == "aptn"

@@ -1,0 +1,109 @@
+"""Processes, model registry and builder without running Lava (fast)."""
+
+import numpy as np
+import pytest
+
+from lava_aptn.engine.network import Network
+from lava_aptn.engine.train import CHUNK_IMAGES
+from lava_aptn.errors import ConfigError
+from lava_aptn.lavarun import build_network, fold_periods
+from lava_aptn.models import MODELS, PyPlasticSynapsesFloat, model_map, sim_config
+from lava_aptn.processes import (
+    PlasticSynapses,
+    PoissonImageInput,
+    PruningProcess,
+    SpikeCounter,
+    WtaLayer,
+    fresh_state,
+)
+from lava_aptn.pruning import PruningConfig
+
+
+def test_every_process_has_a_floating_point_model():
+    for proc_cls in (PoissonImageInput, PlasticSynapses, WtaLayer, SpikeCounter, PruningProcess):
+        model = MODELS["floating_pt"][proc_cls]
+        assert model.implements_process is proc_cls
+        assert "floating_pt" in model.tags
+
+
+def test_model_map_answers_for_instances_and_classes(config):
+    cfg = config(3)
+    syn = PlasticSynapses(config=cfg, weights=np.full((100, 3), 0.1))
+    mapping = model_map("floating_pt")
+    assert syn in mapping and PlasticSynapses in mapping
+    assert mapping[syn] is PyPlasticSynapsesFloat
+    assert object() not in mapping
+    run_cfg = sim_config("floating_pt")
+    assert run_cfg.exception_proc_model_map[syn] is PyPlasticSynapsesFloat
+
+
+@pytest.mark.parametrize("tag, message", [("fixed_pt", "not implemented"), ("bogus", "one of")])
+def test_unknown_or_planned_tags_are_refused(tag, message):
+    with pytest.raises(ConfigError, match=message):
+        sim_config(tag)
+
+
+def test_fold_periods_are_the_engine_chunk_ends():
+    assert fold_periods(PruningConfig(prune_start=30000, prune_batch=5000)) == (
+        CHUNK_IMAGES,
+        5000,
+    )
+    assert fold_periods(PruningConfig(prune_start=3, prune_batch=2)) == (CHUNK_IMAGES, 1)
+
+
+def test_fresh_layer_state_is_the_engine_fresh_state(config):
+    cfg = config(5)
+    fs, ist = fresh_state(cfg)
+    net = Network.fresh(cfg, seed=0)
+    assert np.array_equal(fs, net.fs) and np.array_equal(ist, net.ist)
+
+
+def test_builder_wires_a_pruner_only_when_learning_and_pruning(images, config):
+    cfg = config(4)
+    with_pruner = build_network(cfg, PruningConfig(method="apt"), images(2), seed=0)
+    assert with_pruner.pruner is not None and len(with_pruner.processes) == 5
+    without = build_network(cfg, PruningConfig(method="none"), images(2), seed=0)
+    assert without.pruner is None
+    inference = build_network(cfg, PruningConfig(method="apt"), images(2), seed=0, learning=False)
+    assert inference.pruner is None
+    # the synapses start from the engine's fresh network
+    net = Network.fresh(cfg, seed=0)
+    assert np.array_equal(with_pruner.synapses.weights.init, net.w)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda cfg: PlasticSynapses(config=cfg, weights=np.zeros((99, 3))), "shape"),
+        (lambda cfg: PlasticSynapses(config=cfg, weights=-np.ones((100, 3))), ">= 0"),
+        (
+            lambda cfg: PlasticSynapses(
+                config=cfg, weights=np.zeros((100, 3)), syn_state=np.full((100, 3), 7)
+            ),
+            "codes",
+        ),
+        (lambda cfg: WtaLayer(config="not a config"), "NetworkConfig"),
+        (lambda cfg: SpikeCounter(n_neurons=0), "n_neurons"),
+        (
+            lambda cfg: PruningProcess(
+                shape=(100, 3), config=PruningConfig(), train_images=5, weight_layout="sideways"
+            ),
+            "weight_layout",
+        ),
+        (
+            lambda cfg: PoissonImageInput.from_config(
+                cfg, np.zeros((2, 50), np.uint8), seed=0, stream=16
+            ),
+            "100 pixels",
+        ),
+        (
+            lambda cfg: PoissonImageInput.from_config(
+                cfg, np.full((2, 100), 300), seed=0, stream=16
+            ),
+            "0-255",
+        ),
+    ],
+)
+def test_constructors_quote_bad_values(config, make, message):
+    with pytest.raises(ConfigError, match=message):
+        make(config(3))
