@@ -23,7 +23,6 @@ from lava_aptn.dynamics import layout as L
 from lava_aptn.encoding import encode, train_stream
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.reference import present_reference
-from lava_aptn.engine.simulate import run_images
 
 
 def _images(n: int) -> np.ndarray:
@@ -38,28 +37,15 @@ def _run(net: Network, images: np.ndarray, learning: bool) -> tuple[float, int]:
     batch = np.zeros(net.config.n_neurons, dtype=np.int64)
     empty = np.zeros((0, net.config.n_neurons), dtype=np.int32)
     t0 = time.perf_counter()
-    run_images(
+    net.simulate(
         images,
-        0,
-        0,
-        train_stream(0),
-        net.w,
-        net.plastic,
-        net.scale,
-        net.rawsum,
-        net.n_transmit,
-        net.n_active_row,
-        net.n_active_col,
-        net.fs,
-        net.ist,
-        net.last_pre,
-        net.clock,
-        net.params,
-        net.pre_table,
-        learning,
-        empty,
-        batch,
-        counters,
+        first_index=0,
+        seed=0,
+        stream=train_stream(0),
+        learning=learning,
+        image_counts=empty,
+        batch_counts=batch,
+        counters=counters,
     )
     return time.perf_counter() - t0, int(counters[L.PRESENTATIONS])
 

@@ -143,6 +143,49 @@ class Network:
             raise ValueError(f"network state lacks arrays {missing}")
         return cls(config=config, **{name: np.array(state[name]) for name in STATE_ARRAYS})
 
+    def simulate(
+        self,
+        images: np.ndarray,
+        *,
+        first_index: int,
+        seed: int,
+        stream: int,
+        learning: bool,
+        image_counts: np.ndarray,
+        batch_counts: np.ndarray,
+        counters: np.ndarray,
+    ) -> None:
+        """Simulate ``images`` (flattened uint8, consecutive dataset indices) in place.
+
+        A thin wrapper of :func:`lava_aptn.engine.simulate.run_images` (see it for the
+        outputs) that passes this network's arrays.
+        """
+        from lava_aptn.engine.simulate import run_images
+
+        run_images(
+            images,
+            first_index,
+            seed,
+            stream,
+            self.w,
+            self.plastic,
+            self.scale,
+            self.rawsum,
+            self.n_transmit,
+            self.n_active_row,
+            self.n_active_col,
+            self.fs,
+            self.ist,
+            self.last_pre,
+            self.clock,
+            self.params,
+            self.pre_table,
+            learning,
+            image_counts,
+            batch_counts,
+            counters,
+        )
+
     def copy(self) -> Network:
         """Return an independent copy of this network."""
         return Network.from_state_dict(self.config, self.state_dict())

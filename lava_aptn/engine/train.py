@@ -18,7 +18,6 @@ import numpy as np
 from lava_aptn.dynamics import layout as L
 from lava_aptn.encoding import train_stream
 from lava_aptn.engine.network import Network
-from lava_aptn.engine.simulate import run_images
 
 #: Images per compiled call; also a fold point (see module docstring).
 CHUNK_IMAGES = 250
@@ -129,28 +128,15 @@ def train(
             stop = min([n_images] + [(done // p + 1) * p for p in periods])
             t0 = time.perf_counter()
             pres0 = counters.counts[L.PRESENTATIONS]
-            run_images(
+            net.simulate(
                 flat[done:stop],
-                done,
-                seed,
-                train_stream(epoch),
-                net.w,
-                net.plastic,
-                net.scale,
-                net.rawsum,
-                net.n_transmit,
-                net.n_active_row,
-                net.n_active_col,
-                net.fs,
-                net.ist,
-                net.last_pre,
-                net.clock,
-                net.params,
-                net.pre_table,
-                True,
-                empty,
-                batch_counts,
-                counters.counts,
+                first_index=done,
+                seed=seed,
+                stream=train_stream(epoch),
+                learning=True,
+                image_counts=empty,
+                batch_counts=batch_counts,
+                counters=counters.counts,
             )
             net.fold()
             elapsed = time.perf_counter() - t0
@@ -194,28 +180,15 @@ def respond(
         for a in range(0, n_images, CHUNK_IMAGES):
             b = min(a + CHUNK_IMAGES, n_images)
             t0 = time.perf_counter()
-            run_images(
+            net.simulate(
                 flat[a:b],
-                a,
-                seed,
-                stream,
-                net.w,
-                net.plastic,
-                net.scale,
-                net.rawsum,
-                net.n_transmit,
-                net.n_active_row,
-                net.n_active_col,
-                net.fs,
-                net.ist,
-                net.last_pre,
-                net.clock,
-                net.params,
-                net.pre_table,
-                False,
-                counts[a:b],
-                batch,
-                counters.counts,
+                first_index=a,
+                seed=seed,
+                stream=stream,
+                learning=False,
+                image_counts=counts[a:b],
+                batch_counts=batch,
+                counters=counters.counts,
             )
             counters.wall_seconds += time.perf_counter() - t0
             counters.images += b - a

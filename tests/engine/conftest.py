@@ -2,29 +2,42 @@ import numpy as np
 import pytest
 
 from lava_aptn.config import preset
+from lava_aptn.dynamics import layout as L
+from lava_aptn.engine.simulate import present
 
 
-def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Ten fixed 28x28 stroke patterns (one per class) with pixel noise: learnable data."""
-    rng = np.random.default_rng(1234)
-    prototypes = np.zeros((10, 28, 28), dtype=np.float64)
-    for c in range(10):
-        rows = rng.choice(np.arange(4, 24), size=3, replace=False)
-        cols = rng.choice(np.arange(4, 24), size=3, replace=False)
-        for r in rows:
-            prototypes[c, r, 4:24] = 1.0
-        for col in cols:
-            prototypes[c, 4:24, col] = 1.0
-    draw = np.random.default_rng(seed)
-    labels = draw.integers(0, 10, size=n)
-    noise = draw.random((n, 28, 28)) < 0.03
-    images = np.clip(prototypes[labels] + noise, 0, 1) * 255
-    return images.astype(np.uint8), labels
+def engine_present(net, ptr, pixels, learning=True):
+    """Run the engine's ``present`` on ``net`` for crafted input spikes; return counts."""
+    counts = np.zeros(net.config.n_neurons, dtype=np.int64)
+    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
+    work = np.empty((2, net.config.n_neurons), dtype=np.int64)
+    present(
+        ptr,
+        pixels,
+        net.w,
+        net.plastic,
+        net.scale,
+        net.rawsum,
+        net.n_transmit,
+        net.n_active_row,
+        net.n_active_col,
+        net.fs,
+        net.ist,
+        net.last_pre,
+        int(net.clock[0]),
+        net.params,
+        net.pre_table,
+        learning,
+        counts,
+        counters,
+        work,
+    )
+    return counts, counters
 
 
 @pytest.fixture
-def digits():
-    return synthetic_digits
+def run_present():
+    return engine_present
 
 
 @pytest.fixture

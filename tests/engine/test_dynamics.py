@@ -9,7 +9,6 @@ from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
 from lava_aptn.dynamics.synapses import depress, potentiate
 from lava_aptn.engine.network import Network
-from lava_aptn.engine.simulate import present
 from lava_aptn.pruning.state import ACTIVE, FROZEN, REMOVED
 
 
@@ -22,34 +21,6 @@ def _crafted(steps: dict[int, list[int]], n_steps: int):
     return ptr, np.asarray(pixels, dtype=np.int32)
 
 
-def _present(net, ptr, pixels, learning=True):
-    counts = np.zeros(net.config.n_neurons, dtype=np.int64)
-    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
-    work = np.empty((2, net.config.n_neurons), dtype=np.int64)
-    present(
-        ptr,
-        pixels,
-        net.w,
-        net.plastic,
-        net.scale,
-        net.rawsum,
-        net.n_transmit,
-        net.n_active_row,
-        net.n_active_col,
-        net.fs,
-        net.ist,
-        net.last_pre,
-        int(net.clock[0]),
-        net.params,
-        net.pre_table,
-        learning,
-        counts,
-        counters,
-        work,
-    )
-    return counts, counters
-
-
 def _four_inputs_two_neurons(**exc):
     cfg = NetworkConfig(n_inputs=4, n_neurons=2, exc=ExcitatoryConfig(**exc))
     net = Network.fresh(cfg, seed=0)
@@ -60,12 +31,12 @@ def _four_inputs_two_neurons(**exc):
     return net
 
 
-def test_sop_counters_hand_built_case():
+def test_sop_counters_hand_built_case(run_present):
     # Threshold -1 mV: a handful of ~0.3 conductance inputs cannot fire the neurons.
     net = _four_inputs_two_neurons(v_thresh_mv=-1.0)
     before = net.weights()
     ptr, pixels = _crafted({0: [0, 1], 3: [1, 2, 3], 5: [0]}, n_steps=8)
-    counts, c = _present(net, ptr, pixels)
+    counts, c = run_present(net, ptr, pixels)
     # transmitting synapses per input row: 1 (row 0 has a removed one), 2, 2, 2
     # spikes: row 0 twice, row 1 twice, rows 2 and 3 once -> 2*1 + 2*2 + 2 + 2 = 10
     assert c[L.INPUT_SPIKES] == 6
@@ -79,7 +50,7 @@ def test_sop_counters_hand_built_case():
     np.testing.assert_array_equal(net.weights(), before)
 
 
-def test_counters_with_one_postsynaptic_spike():
+def test_counters_with_one_postsynaptic_spike(run_present):
     # 1 s between spikes: neuron 0 can fire only once; strong weights make it fire.
     net = _four_inputs_two_neurons(min_isi_ms=1000.0)
     w = net.weights()
@@ -87,7 +58,7 @@ def test_counters_with_one_postsynaptic_spike():
     w[:, 1] = [0.0, 0.0, 0.0, 0.0]
     net.set_synapses(w, net.syn_state)
     ptr, pixels = _crafted({t: [0, 1, 2, 3] for t in range(0, 40, 2)}, n_steps=60)
-    counts, c = _present(net, ptr, pixels)
+    counts, c = run_present(net, ptr, pixels)
     assert counts.tolist() == [1, 0]
     # neuron 0 has 3 active inputs (row 1's synapse to it is frozen)
     assert c[L.POT_NOMINAL] == 3 and c[L.EXC_SPIKES] == 1

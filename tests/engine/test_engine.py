@@ -11,40 +11,11 @@ from lava_aptn.encoding import encode
 from lava_aptn.engine.evaluate import assign_labels, classify, confusion_matrix
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.reference import present_reference
-from lava_aptn.engine.simulate import present
 from lava_aptn.pruning import PruningConfig
 
 
-def _engine_present(net, ptr, px, learning):
-    counts = np.zeros(net.config.n_neurons, dtype=np.int64)
-    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
-    work = np.empty((2, net.config.n_neurons), dtype=np.int64)
-    present(
-        ptr,
-        px,
-        net.w,
-        net.plastic,
-        net.scale,
-        net.rawsum,
-        net.n_transmit,
-        net.n_active_row,
-        net.n_active_col,
-        net.fs,
-        net.ist,
-        net.last_pre,
-        int(net.clock[0]),
-        net.params,
-        net.pre_table,
-        learning,
-        counts,
-        counters,
-        work,
-    )
-    return counts, counters
-
-
 @pytest.mark.parametrize("learning", [True, False])
-def test_engine_equals_numpy_reference(digits, learning):
+def test_engine_equals_numpy_reference(digits, learning, run_present):
     images, _ = digits(6)
     net = Network.fresh(preset(n_neurons=30), seed=1)
     state = net.syn_state.copy()
@@ -57,7 +28,7 @@ def test_engine_equals_numpy_reference(digits, learning):
         ptr, px = encode(
             image, max_rate_hz=63.75, n_steps=700, dt_ms=0.5, seed=0, stream=16, image_index=k
         )
-        c_engine, n_engine = _engine_present(net, ptr, px, learning)
+        c_engine, n_engine = run_present(net, ptr, px, learning)
         c_ref, n_ref = present_reference(ref, ptr, px, learning)
         assert np.array_equal(c_engine, c_ref)
         assert np.array_equal(n_engine, n_ref)

@@ -1,3 +1,5 @@
+"""Fixtures shared by every test folder."""
+
 import numpy as np
 import pytest
 
