@@ -8,13 +8,17 @@ from pathlib import Path
 import numpy as np
 
 
-def _pyplot():
-    import matplotlib
+def _figure(size: tuple[float, float]):
+    """Return a new figure and axes, detached from pyplot.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Figures are drawn with :class:`matplotlib.figure.Figure` and saved directly, so writing
+    a run folder never changes the pyplot backend of the caller (a notebook keeps its
+    inline figures) and never needs a display.
+    """
+    from matplotlib.figure import Figure
 
-    return plt
+    fig = Figure(figsize=size)
+    return fig, fig.subplots()
 
 
 def weight_map(weights: np.ndarray, side: int = 28) -> np.ndarray:
@@ -36,8 +40,7 @@ def weight_map(weights: np.ndarray, side: int = 28) -> np.ndarray:
 
 def save_weight_map(path: Path, weights: np.ndarray, title: str) -> None:
     """Write a weight-map PNG."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 7))
+    fig, ax = _figure((7, 7))
     im = ax.imshow(
         weight_map(weights),
         cmap="hot_r",
@@ -50,14 +53,12 @@ def save_weight_map(path: Path, weights: np.ndarray, title: str) -> None:
     fig.colorbar(im, ax=ax, fraction=0.046, label="weight")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def save_thresholds(path: Path, thresholds: list, title: str) -> None:
     """Plot each group's threshold against the pruning step (paper Figure 3B style)."""
-    plt = _pyplot()
     rows = np.asarray([list(r) for r in thresholds], dtype=float)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _figure((6, 4))
     for g in np.unique(rows[:, 1]).astype(int):
         sel = rows[:, 1] == g
         ax.plot(rows[sel, 0], rows[sel, 2], marker="o", label=f"group {g}")
@@ -68,14 +69,12 @@ def save_thresholds(path: Path, thresholds: list, title: str) -> None:
         ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def save_history(path: Path, history: list[dict], title: str) -> None:
     """Plot connectivity and training SOPs per image over training."""
-    plt = _pyplot()
     x = [h["images_seen"] for h in history]
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _figure((6, 4))
     ax.plot(x, [100 * h["connectivity"] for h in history], marker="o", label="connectivity")
     ax.set_xlabel("training images")
     ax.set_ylabel("connectivity (%)")
@@ -91,7 +90,6 @@ def save_history(path: Path, history: list[dict], title: str) -> None:
     ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def write_figures(

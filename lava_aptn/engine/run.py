@@ -26,7 +26,13 @@ from lava_aptn.engine.pruner import PruningDriver
 from lava_aptn.engine.train import PhaseCounters, respond, train
 from lava_aptn.errors import LavaAptnError
 from lava_aptn.io import atomic_save_npz
-from lava_aptn.pruning import PruningConfig, as_method, connectivity, unpruned_fraction
+from lava_aptn.pruning import (
+    PruningConfig,
+    PruningMethod,
+    as_method,
+    connectivity,
+    unpruned_fraction,
+)
 
 CHECKPOINT = "checkpoint.npz"
 #: Hardware profile of the energy figures written into every ``result.json``.
@@ -99,16 +105,18 @@ class Session:
             self.done,
         )
 
-    def branch(self, prune_cfg: PruningConfig) -> Session:
+    def branch(self, prune_cfg: PruningConfig, method: PruningMethod | None = None) -> Session:
         """Return a copy that continues with ``prune_cfg`` from this unpruned prefix.
 
         The prefix must have been trained without pruning (method ``none``, same
-        schedule); a pruning step due at the prefix's last image runs now.
+        schedule); a pruning step due at the prefix's last image runs now. ``method``, a
+        user object with the :class:`~lava_aptn.pruning.PruningMethod` interface, replaces
+        the method ``prune_cfg`` names (which then only sets the schedule).
         """
         if self.driver.config.method != "none":
             raise ValueError("branch() needs a prefix trained with method 'none'")
         other = self.copy()
-        driver = PruningDriver(as_method(prune_cfg), prune_cfg, self.run_cfg.train_images)
+        driver = PruningDriver(as_method(method or prune_cfg), prune_cfg, self.run_cfg.train_images)
         driver.load_state(json.loads(json.dumps(self.driver.state())))
         other.driver = driver
         k = driver.points.get(self.done)
@@ -198,13 +206,20 @@ class Session:
 
 
 def config_record(
-    net_cfg: NetworkConfig, run_cfg: RunConfig, prune_cfg: PruningConfig, preset: str | None
+    net_cfg: NetworkConfig,
+    run_cfg: RunConfig,
+    prune_cfg: PruningConfig,
+    preset: str | None,
+    method: PruningMethod | None = None,
 ) -> dict[str, Any]:
-    """Return the ``config`` entry of ``result.json`` (also the identity of a checkpoint)."""
+    """Return the ``config`` entry of ``result.json`` (also the identity of a checkpoint).
+
+    With a user ``method``, its ``name`` is recorded instead of ``prune_cfg.method``.
+    """
     return {
         "dataset": run_cfg.dataset,
         "neurons": net_cfg.n_neurons,
-        "method": prune_cfg.method,
+        "method": getattr(method, "name", type(method).__name__) if method else prune_cfg.method,
         "seed": run_cfg.seed,
         "preset": preset,
         "run": asdict(run_cfg),
@@ -213,10 +228,28 @@ def config_record(
     }
 
 
-def new_session(net_cfg: NetworkConfig, run_cfg: RunConfig, prune_cfg: PruningConfig) -> Session:
-    """Return a fresh, untrained session."""
-    driver = PruningDriver(as_method(prune_cfg), prune_cfg, run_cfg.train_images)
-    return Session(Network.fresh(net_cfg, run_cfg.seed), driver, run_cfg)
+def new_session(
+    net_cfg: NetworkConfig,
+    run_cfg: RunConfig,
+    prune_cfg: PruningConfig,
+    method: PruningMethod | None = None,
+) -> Session:
+    """Return a fresh, untrained session.
+
+    ``method``, a user object with the :class:`~lava_aptn.pruning.PruningMethod`
+    interface, replaces the method ``prune_cfg`` names (which then sets the schedule).
+    """
+    driver = PruningDriver(as_method(method or prune_cfg), prune_cfg, run_cfg.train_images)
+    return Session(_network_class(run_cfg).fresh(net_cfg, run_cfg.seed), driver, run_cfg)
+
+
+def _network_class(run_cfg: RunConfig):
+    """Return ``Network`` or, for ``precision="fixed"``, the integer ``FixedNetwork``."""
+    if run_cfg.precision == "fixed":
+        from lava_aptn.engine.simulate_fixed import FixedNetwork
+
+        return FixedNetwork
+    return Network
 
 
 def evaluate_and_write(
@@ -284,6 +317,7 @@ def run(
     progress: bool = True,
     log=print,
     data: tuple | None = None,
+    method: PruningMethod | None = None,
 ) -> dict[str, Any]:
     """Train, label and test one network; write the run folder; return ``result.json``.
 
@@ -305,18 +339,22 @@ def run(
     data
         ``(train_images, train_labels, test_images, test_labels)`` to use instead of the
         dataset named in ``run_cfg`` (tests, synthetic data).
+    method
+        A user pruning method (:class:`~lava_aptn.pruning.PruningMethod` interface) used
+        instead of the one ``prune_cfg`` names; ``prune_cfg`` then sets the schedule and
+        must name an online method (not ``none`` or ``post-training``).
     """
     wall0 = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    record = config_record(net_cfg, run_cfg, prune_cfg, preset)
+    record = config_record(net_cfg, run_cfg, prune_cfg, preset, method)
     dataset = Dataset.load(run_cfg, data)
     ckpt = out / CHECKPOINT
     if resume and ckpt.exists():
-        session = load_checkpoint(ckpt, net_cfg, run_cfg, prune_cfg, record)
+        session = load_checkpoint(ckpt, net_cfg, run_cfg, prune_cfg, record, method)
         log(f"resuming {out} at image {session.done}")
     else:
-        session = new_session(net_cfg, run_cfg, prune_cfg)
+        session = new_session(net_cfg, run_cfg, prune_cfg, method)
         atomic_save_npz(out / "initial_weights.npz", weights=session.net.weights())
     session.advance(
         dataset.x_train,
@@ -352,7 +390,12 @@ def save_checkpoint(path: Path, session: Session, record: dict) -> None:
 
 
 def load_checkpoint(
-    path: Path, net_cfg: NetworkConfig, run_cfg: RunConfig, prune_cfg: PruningConfig, record: dict
+    path: Path,
+    net_cfg: NetworkConfig,
+    run_cfg: RunConfig,
+    prune_cfg: PruningConfig,
+    record: dict,
+    method: PruningMethod | None = None,
 ) -> Session:
     """Rebuild the :class:`Session` saved in ``path``; its configuration must be ``record``."""
     with np.load(path) as z:
@@ -363,8 +406,8 @@ def load_checkpoint(
             f"{path} was written by a run with a different configuration; resume with the "
             "same options, or delete the checkpoint to start over"
         )
-    session = new_session(net_cfg, run_cfg, prune_cfg)
-    session.net = Network.from_state_dict(net_cfg, state)
+    session = new_session(net_cfg, run_cfg, prune_cfg, method)
+    session.net = _network_class(run_cfg).from_state_dict(net_cfg, state)
     session.driver.load_state(meta["driver"])
     session.driver.weights_before = state.pop("weights_before_pruning", None)
     session.counters = PhaseCounters.from_dict(meta["counters"])

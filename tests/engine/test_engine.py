@@ -201,3 +201,59 @@ def test_resume_refuses_other_configuration(tmp_path, digits, monkeypatch):
             data=(x, y, x[:100], y[:100]),
         )
     assert checkpoint.read_bytes() == saved  # the refused resume lost nothing
+
+
+def test_user_method_trains_in_the_engine(tmp_path, digits):
+    from lava_aptn.engine.run import run
+    from lava_aptn.pruning import PruneStep, run_step
+    from lava_aptn.pruning.state import ACTIVE, REMOVED
+
+    class DropHalfOfEachRow:
+        """Removes every active synapse of odd input rows at the first step."""
+
+        name = "drop-odd-rows"
+
+        def step(self, *, k, weights, syn_state, spike_counts):
+            state = syn_state.copy()
+            w = weights.copy()
+            odd = (np.arange(w.shape[0]) % 2 == 1)[:, None] & (state == ACTIVE)
+            state[odd] = REMOVED
+            w[state == REMOVED] = 0.0
+            n = w.shape[1]
+            return PruneStep(
+                method=self.name,
+                k=k,
+                weights=w,
+                syn_state=state,
+                thresholds=np.full(n, np.nan),
+                groups=np.zeros(n, np.int64),
+                group_thresholds=np.array([np.nan]),
+                group_sizes=np.array([n]),
+            )
+
+    x, y = digits(200, seed=5)
+    method = DropHalfOfEachRow()
+    w0 = np.ones((784, 4))
+    assert (
+        run_step(
+            method,
+            k=0,
+            weights=w0,
+            syn_state=np.zeros((784, 4), np.uint8),
+            spike_counts=np.zeros(4),
+        ).connectivity
+        == 0.5
+    )
+    result = run(
+        preset(n_neurons=4),
+        RunConfig(train_images=200, label_images=200, test_images=50, checkpoint_every=0),
+        PruningConfig(method="constant", prune_start=100, prune_batch=100),
+        tmp_path,
+        progress=False,
+        data=(x, y, x[:50], y[:50]),
+        method=method,
+    )
+    assert result["config"]["method"] == "drop-odd-rows"
+    assert result["connectivity"] == 0.5
+    with np.load(tmp_path / "weights.npz") as z:
+        assert np.all(z["weights"][1::2] == 0) and np.all(z["syn_state"][1::2] == REMOVED)

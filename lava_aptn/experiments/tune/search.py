@@ -211,14 +211,14 @@ def _task(c: Candidate, seed: int) -> dict[str, Any]:
 
 def _emitter(progress: bool, log: Callable[[str], None]) -> Callable[[str], None]:
     if progress and log is print:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         return tqdm.write
     return log
 
 
 def _bar(total: int, desc: str, enabled: bool):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="cand", disable=not enabled, dynamic_ncols=True)
 
