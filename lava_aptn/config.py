@@ -342,7 +342,7 @@ def preset(name: str = DEFAULT_PRESET, *, n_neurons: int = 100) -> NetworkConfig
 #: Datasets the engine can train on (names of :mod:`lava_aptn.data`).
 DATASET_NAMES = ("mnist", "fashion-mnist")
 #: Arithmetic of the simulation.
-PRECISIONS = ("float",)
+PRECISIONS = ("float", "fixed")
 
 
 @dataclass(frozen=True)
@@ -361,7 +361,8 @@ class RunConfig:
     checkpoint_every
         Save a resumable checkpoint every this many training images (0: never).
     precision
-        ``"float"`` (float64 engine).
+        ``"float"`` (float64 engine) or ``"fixed"`` (Loihi-semantics integers,
+        :mod:`lava_aptn.engine.simulate_fixed`).
     """
 
     dataset: str = "mnist"

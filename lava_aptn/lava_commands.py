@@ -41,7 +41,8 @@ def register(subparsers) -> None:
         "--precision",
         default="float",
         choices=PRECISIONS,
-        help="float: floating_pt models (fixed: not implemented yet)",
+        help="float: floating_pt models against the float engine; fixed: fixed_pt models "
+        "against the engine's fixed-point mode (bit-exact)",
     )
     p.set_defaults(func=run_lava_command)
 
@@ -60,11 +61,6 @@ def _pruning_config(args):
 
 def run_lava_command(args) -> int:
     """Entry point of ``lava-aptn lava``."""
-    if args.precision == "fixed":
-        raise LavaAptnError(
-            "--precision fixed is not implemented yet (the fixed_pt ProcessModels come in a "
-            "later release); use --precision float"
-        )
     if not 1 <= args.images <= 60000:
         raise LavaAptnError(f"--images must be between 1 and 60000, got {args.images}")
     from lava_aptn.data import load_dataset
@@ -77,13 +73,16 @@ def run_lava_command(args) -> int:
     print(
         f"lava: {args.dataset} images 0-{args.images - 1}, N = {net_cfg.n_neurons}, method "
         f"{prune_cfg.method} (prune start {prune_cfg.prune_start}, batch "
-        f"{prune_cfg.prune_batch}), seed {args.seed}, floating_pt",
+        f"{prune_cfg.prune_batch}), seed {args.seed}, "
+        f"{'fixed_pt' if args.precision == 'fixed' else 'floating_pt'}",
         flush=True,
     )
 
     def progress(done: int, total: int) -> None:
         print(f"  Lava: {done}/{total} images", flush=True)
 
+    if args.precision == "fixed":
+        return _run_fixed(net_cfg, prune_cfg, images[: args.images], args.seed)
     agreement, lava, engine = compare_with_engine(
         net_cfg, prune_cfg, images[: args.images], seed=args.seed, progress=progress
     )
@@ -95,6 +94,27 @@ def run_lava_command(args) -> int:
     print(f"engine: {engine.steps} steps in {engine.seconds:.3f} s")
     print(agreement.report())
     return 0 if agreement.ok else 1
+
+
+def _run_fixed(net_cfg, prune_cfg, images, seed: int) -> int:
+    """Compare the Lava fixed_pt models with the engine's fixed-point mode, bit for bit."""
+    from lava_aptn.models.fixed_pt import compare_fixed
+
+    report = compare_fixed(net_cfg, prune_cfg, images, seed=seed)
+    fields = ("spikes", "weights", "syn_state", "theta", "neuron_state", "traces", "clock")
+    for name in fields:
+        if name in report:
+            print(f"{name:>13} identical: {report[name]}")
+    print(
+        f"pruning steps: engine {report['prune_steps_engine']}, Lava {report['prune_steps_lava']}"
+    )
+    lava_s, engine_s = report["lava_steps_per_s"], report["engine_steps_per_s"]
+    print(
+        f"steps/s: Lava {lava_s:,.0f}, engine {engine_s:,.0f} (engine/Lava "
+        f"{engine_s / lava_s:,.0f}x)"
+    )
+    print("verdict: " + ("BIT-EXACT" if report["bit_exact"] else "DIFFER"))
+    return 0 if report["bit_exact"] else 1
 
 
 def main(argv: list[str] | None = None) -> int:

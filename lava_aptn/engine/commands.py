@@ -79,7 +79,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         help="training images used to assign labels (default: --train-images)",
     )
     p.add_argument("--test-images", type=int, default=10000)
-    p.add_argument("--precision", default="float", choices=("float",))
+    p.add_argument("--precision", default="float", choices=("float", "fixed"))
     p.add_argument("--checkpoint-every", type=int, default=5000)
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
 

@@ -10,6 +10,7 @@ from lava.magma.core.run_conditions import RunSteps
 
 from lava_aptn.config import NetworkConfig
 from lava_aptn.engine.network import Network
+from lava_aptn.errors import ConfigError
 from lava_aptn.lavarun.network import LavaNetwork, build_network
 from lava_aptn.lavarun.runtime import lava_session
 from lava_aptn.models import sim_config, warm_up
@@ -156,7 +157,8 @@ def run_lava(
     method
         Pruning method object (default the built-in method of ``prune_cfg``).
     select_tag
-        ``"floating_pt"``; ``"fixed_pt"`` raises until its models exist.
+        ``"floating_pt"``. The fixed-point network has processes of its own: run it
+        with :func:`lava_aptn.models.fixed_pt.run_fixed_lava`.
     progress
         Called as ``progress(images_done, n_images)`` after each run block.
 
@@ -165,6 +167,11 @@ def run_lava(
     LavaResult
         Spike counts per image, final weights and synapse states, steps/s and more.
     """
+    if select_tag == "fixed_pt":
+        raise ConfigError(
+            "run_lava builds the floating-point network; run the fixed-point one with "
+            "lava_aptn.models.fixed_pt.run_fixed_lava (or compare_fixed)"
+        )
     sim_config(select_tag)  # fail before building anything for an unknown tag
     net = build_network(
         net_cfg,

@@ -30,7 +30,8 @@ from lava_aptn.processes import (
     WtaLayer,
 )
 
-#: Tag -> {Process class: ProcessModel class}. ``fixed_pt`` is not implemented yet.
+#: Tag -> {Process class: ProcessModel class} of the floating-point network. The fixed-point
+#: network's processes and models are in :mod:`lava_aptn.models.fixed_pt`.
 MODELS: dict[str, dict[type, type]] = {
     "floating_pt": {
         PoissonImageInput: PyPoissonImageInputModel,
@@ -40,9 +41,6 @@ MODELS: dict[str, dict[type, type]] = {
         PruningProcess: PyPruningModel,
     },
 }
-
-#: Tags Lava knows that have no models here yet.
-PLANNED_TAGS = ("fixed_pt",)
 
 
 class ModelMap(dict):
@@ -81,10 +79,10 @@ def model_map(select_tag: str = "floating_pt") -> ModelMap:
     ConfigError
         For a tag without models (``fixed_pt`` is planned, not implemented).
     """
-    if select_tag in PLANNED_TAGS:
-        raise ConfigError(
-            f"{select_tag} ProcessModels are not implemented yet; use select_tag='floating_pt'"
-        )
+    if select_tag == "fixed_pt":
+        from lava_aptn.models.fixed_pt import fixed_model_map
+
+        return fixed_model_map()
     if select_tag not in MODELS:
         raise ConfigError(f"select_tag must be one of {sorted(MODELS)}, got {select_tag!r}")
     return ModelMap(MODELS[select_tag])

@@ -5,9 +5,25 @@ import pytest
 from lava_aptn import lava_commands
 
 
-def test_fixed_precision_is_a_clear_error(capsys):
-    assert lava_commands.main(["--neurons", "4", "--images", "1", "--precision", "fixed"]) == 2
-    assert "not implemented yet" in capsys.readouterr().err
+@pytest.mark.realdata
+def test_fixed_precision_is_bit_exact_on_mnist(capsys):
+    status = lava_commands.main(
+        [
+            "--neurons",
+            "6",
+            "--images",
+            "2",
+            "--precision",
+            "fixed",
+            "--method",
+            "aptn",
+            "--prune-batch",
+            "1",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "verdict: BIT-EXACT" in out and "weights identical: True" in out
 
 
 def test_target_connectivity_is_refused(capsys):

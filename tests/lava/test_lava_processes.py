@@ -37,10 +37,16 @@ def test_model_map_answers_for_instances_and_classes(config):
     assert run_cfg.exception_proc_model_map[syn] is PyPlasticSynapsesFloat
 
 
-@pytest.mark.parametrize("tag, message", [("fixed_pt", "not implemented"), ("bogus", "one of")])
-def test_unknown_or_planned_tags_are_refused(tag, message):
-    with pytest.raises(ConfigError, match=message):
-        sim_config(tag)
+def test_unknown_tags_are_refused():
+    with pytest.raises(ConfigError, match="one of"):
+        sim_config("bogus")
+
+
+def test_fixed_pt_tag_maps_the_fixed_point_processes():
+    from lava_aptn.models.fixed_pt import FixedPlasticSynapses, PyFixedPlasticSynapses
+
+    cfg = sim_config("fixed_pt")
+    assert cfg.exception_proc_model_map[FixedPlasticSynapses] is PyFixedPlasticSynapses
 
 
 def test_fold_periods_are_the_engine_chunk_ends():

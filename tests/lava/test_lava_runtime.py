@@ -38,8 +38,8 @@ def test_stop_without_runtime_is_a_no_op(images, config):
     assert net.input.runtime is None
 
 
-def test_fixed_point_is_refused_before_anything_runs(images, config):
-    with pytest.raises(ConfigError, match="not implemented"):
+def test_fixed_point_float_network_is_refused_before_anything_runs(images, config):
+    with pytest.raises(ConfigError, match="run_fixed_lava"):
         run_lava(config(4), PruningConfig(method="none"), images(1), seed=0, select_tag="fixed_pt")
 
 
