@@ -74,10 +74,13 @@ class ModelMap(dict):
 def model_map(select_tag: str = "floating_pt") -> ModelMap:
     """Return our ``{Process class: ProcessModel class}`` for ``select_tag``.
 
+    ``fixed_pt`` maps the fixed-point network's Processes
+    (:mod:`lava_aptn.models.fixed_pt`).
+
     Raises
     ------
     ConfigError
-        For a tag without models (``fixed_pt`` is planned, not implemented).
+        For a tag without models.
     """
     if select_tag == "fixed_pt":
         from lava_aptn.models.fixed_pt import fixed_model_map
