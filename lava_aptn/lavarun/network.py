@@ -24,6 +24,7 @@ from lava_aptn.processes import (
     WtaLayer,
 )
 from lava_aptn.processes._checks import images_2d
+from lava_aptn.processes.pruning import attach_pruner
 from lava_aptn.pruning import PruningConfig, PruningMethod
 
 
@@ -117,7 +118,7 @@ def build_network(
     if not isinstance(net_cfg, NetworkConfig):
         raise ConfigError(f"net_cfg must be a NetworkConfig, got {type(net_cfg)!r}")
     flat = images_2d(images, net_cfg.n_inputs)
-    n_images, n_in, n = flat.shape[0], net_cfg.n_inputs, net_cfg.n_neurons
+    n_images, n = flat.shape[0], net_cfg.n_neurons
     net = start if start is not None else Network.fresh(net_cfg, seed)
     if net.config != net_cfg:
         raise ConfigError("start network was built with a different NetworkConfig")
@@ -161,18 +162,15 @@ def build_network(
     inp.ctrl_out.connect([syn.ctrl_in, counter.ctrl_in])
     pruner = None
     if learning and prune_cfg.method != "none":
-        pruner = PruningProcess(
-            shape=(n_in, n),
+        pruner = attach_pruner(
+            input_proc=inp,
+            synapses=syn,
+            counter=counter,
             config=prune_cfg,
             train_images=n_images,
             method=method,
             syn_state=net.syn_state,
-            name="pruner",
         )
-        inp.ctrl_out.connect(pruner.ctrl_in)
-        pruner.weights_ref.connect_var(syn.weights)
-        pruner.state_ref.connect_var(syn.syn_state)
-        pruner.counts_ref.connect_var(counter.counts)
     return LavaNetwork(
         config=net_cfg,
         prune_config=prune_cfg,

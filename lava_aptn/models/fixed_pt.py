@@ -56,8 +56,8 @@ from lava_aptn.processes.input import (
     CTRL_SIZE,
     PoissonImageInput,
 )
-from lava_aptn.processes.pruning import PruningProcess
-from lava_aptn.pruning import PruningConfig, PruningMethod, run_step
+from lava_aptn.processes.pruning import PruningProcess, attach_pruner
+from lava_aptn.pruning import PruningConfig, PruningMethod
 from lava_aptn.pruning.state import STATE_DTYPE
 
 
@@ -268,28 +268,19 @@ class PyFixedPruningModel(PyPruningModel):
 
     weights_ref: PyRefPort = LavaPyType(PyRefPort.VEC_DENSE, np.int32, precision=8)
 
-    def _prune(self, k: int) -> None:
-        from lava_aptn.engine.simulate_fixed import dequantize_weights, quantize_weights
+    def _read_weights(self) -> np.ndarray:
+        from lava_aptn.engine.simulate_fixed import dequantize_weights
 
-        prof = load_fixed_profile()
-        weights = dequantize_weights(self._layout(np.asarray(self.weights_ref.read())), prof)
-        if self.state_ref.csp_ports:
-            state = self._layout(np.asarray(self.state_ref.read()).astype(STATE_DTYPE))
-        else:
-            state = np.array(self.syn_state, dtype=STATE_DTYPE)
-        if self.counts_ref.csp_ports:
-            counts = np.asarray(self.counts_ref.read(), dtype=np.float64)
-        else:
-            counts = np.zeros(weights.shape[1])
-        outcome = run_step(self._method, k=k, weights=weights, syn_state=state, spike_counts=counts)
-        _write_confirmed(self.weights_ref, self._layout(quantize_weights(outcome.weights, prof)))
-        if self.state_ref.csp_ports:
-            _write_confirmed(self.state_ref, self._layout(outcome.syn_state))
-        self.syn_state = np.array(outcome.syn_state, dtype=STATE_DTYPE)
-        self.thresholds = np.array(outcome.thresholds, dtype=np.float64)
-        self.last_counts = counts
-        self.last_k[0] = k
-        self.steps_done[0] += 1
+        return dequantize_weights(
+            self._layout(np.asarray(self.weights_ref.read())), load_fixed_profile()
+        )
+
+    def _write_weights(self, weights: np.ndarray) -> None:
+        from lava_aptn.engine.simulate_fixed import quantize_weights
+
+        _write_confirmed(
+            self.weights_ref, self._layout(quantize_weights(weights, load_fixed_profile()))
+        )
 
 
 def fixed_model_map():
@@ -391,18 +382,15 @@ def run_fixed_lava(
     inp.ctrl_out.connect([syn.ctrl_in, counter.ctrl_in])
     pruner = None
     if learning and prune_cfg is not None and prune_cfg.method != "none":
-        pruner = PruningProcess(
-            shape=(net_cfg.n_inputs, n),
+        pruner = attach_pruner(
+            input_proc=inp,
+            synapses=syn,
+            counter=counter,
             config=prune_cfg,
             train_images=n_images,
             method=method,
             syn_state=start.syn_state,
-            name="pruner",
         )
-        inp.ctrl_out.connect(pruner.ctrl_in)
-        pruner.weights_ref.connect_var(syn.weights)
-        pruner.state_ref.connect_var(syn.syn_state)
-        pruner.counts_ref.connect_var(counter.counts)
     n_steps = net_cfg.presentation_steps
     steps, run_s, done = 0, 0.0, 0
     limit = n_images * net_cfg.input.max_presentations * n_steps

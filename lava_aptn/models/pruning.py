@@ -95,8 +95,16 @@ class PyPruningModel(PyLoihiProcessModel):
     def _layout(self, a: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(a.T if self._transposed else a)
 
+    def _read_weights(self) -> np.ndarray:
+        """Return the target's true weights as float64, input-major."""
+        return self._layout(np.asarray(self.weights_ref.read(), dtype=np.float64))
+
+    def _write_weights(self, weights: np.ndarray) -> None:
+        """Write true weights back to the target (and confirm the write)."""
+        _write_confirmed(self.weights_ref, self._layout(weights))
+
     def _prune(self, k: int) -> None:
-        weights = self._layout(np.asarray(self.weights_ref.read(), dtype=np.float64))
+        weights = self._read_weights()
         if self.state_ref.csp_ports:
             state = self._layout(np.asarray(self.state_ref.read()).astype(STATE_DTYPE))
         else:
@@ -106,7 +114,7 @@ class PyPruningModel(PyLoihiProcessModel):
         else:
             counts = np.zeros(weights.shape[1])
         outcome = run_step(self._method, k=k, weights=weights, syn_state=state, spike_counts=counts)
-        _write_confirmed(self.weights_ref, self._layout(outcome.weights))
+        self._write_weights(outcome.weights)
         if self.state_ref.csp_ports:
             _write_confirmed(self.state_ref, self._layout(outcome.syn_state))
         self.syn_state = np.array(outcome.syn_state, dtype=STATE_DTYPE)

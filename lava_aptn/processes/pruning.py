@@ -131,3 +131,27 @@ class PruningProcess(_checks.CheckedProcess):
         self.thresholds = Var(shape=(n,), init=np.nan)
         self.last_counts = Var(shape=(n,), init=0.0)
         self.connectivity = Var(shape=(1,), init=float(np.mean(state != REMOVED)))
+
+
+def attach_pruner(
+    *, input_proc, synapses, counter, config, train_images: int, method, syn_state
+) -> PruningProcess:
+    """Create a :class:`PruningProcess` for our network and connect it (wiring only).
+
+    Its control input follows ``input_proc``'s image ends; its RefPorts reach the
+    ``weights`` and ``syn_state`` Vars of ``synapses`` and the ``counts`` of ``counter``.
+    Used by the floating-point and fixed-point network builders alike.
+    """
+    pruner = PruningProcess(
+        shape=syn_state.shape,
+        config=config,
+        train_images=train_images,
+        method=method,
+        syn_state=syn_state,
+        name="pruner",
+    )
+    input_proc.ctrl_out.connect(pruner.ctrl_in)
+    pruner.weights_ref.connect_var(synapses.weights)
+    pruner.state_ref.connect_var(synapses.syn_state)
+    pruner.counts_ref.connect_var(counter.counts)
+    return pruner
