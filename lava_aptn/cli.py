@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "lava_aptn.engine.commands",
     "lava_aptn.energy.commands",
     "lava_aptn.experiments.commands",
+    "lava_aptn.experiments.sweep_commands",
     "lava_aptn.experiments.tune_commands",
     "lava_aptn.lava_commands",
 )

@@ -22,6 +22,6 @@ def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return images.astype(np.uint8), labels
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def digits():
     return synthetic_digits

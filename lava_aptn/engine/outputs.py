@@ -138,7 +138,6 @@ def write_run(
         "exc_spikes_per_image",
     ]
     atomic_write_text(out / "history.csv", _csv(history, columns))
-    atomic_write_json(out / "result.json", result)
     plots.write_figures(
         out,
         net.weights(),
@@ -148,3 +147,5 @@ def write_run(
         history,
         title=f"{result['config']['method']}, N={net.config.n_neurons}",
     )
+    # Last: a run folder with result.json is complete (sweeps skip such points).
+    atomic_write_json(out / "result.json", result)

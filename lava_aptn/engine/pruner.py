@@ -11,6 +11,7 @@ learning at once (its weight is 0 and it is excluded from the plastic mask).
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,7 +72,8 @@ class PruningDriver:
         return np.asarray(self.blocks, dtype=np.int64).sum(axis=0)
 
     def apply(self, k: int, images_done: int, net: Network) -> PruneStep:
-        """Run step ``k`` on ``net`` (in place) and record its thresholds."""
+        """Run step ``k`` on ``net`` (in place) and record its thresholds and wall time."""
+        t0 = time.perf_counter()
         net.fold()
         if self.weights_before is None:
             self.weights_before = net.weights()
@@ -91,9 +93,14 @@ class PruningDriver:
                 "connectivity": connectivity(net.syn_state),
                 "unpruned_fraction": unpruned_fraction(net.syn_state),
                 "groups": outcome.n_groups,
+                "wall_seconds": time.perf_counter() - t0,
             }
         )
         return outcome
+
+    def wall_seconds(self) -> float:
+        """Total wall time of the pruning steps so far, in s (fold, method, write-back)."""
+        return float(sum(step.get("wall_seconds", 0.0) for step in self.steps))
 
     def finish(self, net: Network) -> None:
         """Apply the post-training step, if the method has one."""

@@ -291,6 +291,8 @@ def evaluate_and_write(
         wall_seconds=time.perf_counter() - wall0,
         train_wall_seconds=session.counters.wall_seconds,
     )
+    result["prune_wall_seconds"] = session.driver.wall_seconds()
+    result["prune_steps"] = len(session.driver.steps)
     if extra:
         result.update(extra)
     result["energy_uj_per_image"] = energy_field(result, DEFAULT_ENERGY_PROFILE)

@@ -108,6 +108,7 @@ def run_at_connectivity(
     log=print,
     data: tuple | None = None,
     prefix: Session | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Train with the parameter that gives ``target`` connectivity; write the run folder.
 
@@ -122,6 +123,8 @@ def run_at_connectivity(
     prefix
         A session already trained up to the first pruning step (shared between calls,
         e.g. by the demo); it is copied, not changed.
+    extra
+        Further entries for ``result.json``.
 
     Other parameters are those of :func:`lava_aptn.engine.run.run`.
     """
@@ -171,7 +174,8 @@ def run_at_connectivity(
             "converged": bool(search.converged),
             "evaluations": int(search.evaluations),
             "history": [[float(p), float(c)] for p, c in search.history],
-        }
+        },
+        **(extra or {}),
     }
     if not search.converged:
         log(f"warning: target {target} not reached within {tol}; closest {search.achieved:.4f}")

@@ -69,8 +69,15 @@ def _progress(total: int, initial: int, desc: str, enabled: bool):
     )
 
 
-def _flat(images: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(images.reshape(images.shape[0], -1), dtype=np.uint8)
+def _flat(images: np.ndarray, n_inputs: int) -> np.ndarray:
+    """Flatten to (n, n_inputs) uint8; a wrong image size is an error, not a silent misread."""
+    flat = np.asarray(images).reshape(len(images), -1)
+    if flat.shape[1] != n_inputs:
+        raise ValueError(
+            f"images have {flat.shape[1]} pixels each, the network has {n_inputs} inputs; "
+            "pass images of the network's input size (28 x 28 for MNIST)"
+        )
+    return np.ascontiguousarray(flat, dtype=np.uint8)
 
 
 def train(
@@ -114,7 +121,7 @@ def train(
     (PhaseCounters, ndarray)
         The training counters and the spike counts of the unfinished batch.
     """
-    flat = _flat(images)
+    flat = _flat(images, net.config.n_inputs)
     n_images = flat.shape[0]
     counters = counters or PhaseCounters()
     if batch_counts is None:
@@ -170,7 +177,7 @@ def respond(
     its weights do not. Returns ``(counts, counters)`` with ``counts`` of shape
     ``(n_images, N)``, the spikes of each image's last presentation.
     """
-    flat = _flat(images)
+    flat = _flat(images, net.config.n_inputs)
     n_images = flat.shape[0]
     counts = np.zeros((n_images, net.config.n_neurons), dtype=np.int32)
     counters = PhaseCounters()

@@ -1,0 +1,136 @@
+"""Figures of ``lava-aptn report``: one panel per combination, one line per series.
+
+Each point of a line is the mean over seeds with the sample standard deviation as an
+error bar (in both directions when ``x`` is itself a measured quantity, such as the
+achieved connectivity).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+#: Axis labels of the common columns.
+LABELS = {
+    "accuracy": "accuracy",
+    "accuracy_loss_pp": "accuracy loss (pp)",
+    "connectivity": "connectivity",
+    "unpruned_fraction": "unpruned fraction",
+    "target_connectivity": "target connectivity",
+    "sops_train_norm": "training SOPs/image (normalised)",
+    "sops_infer_norm": "inference SOPs/image (normalised)",
+    "sops_total_norm": "total SOPs/image (normalised)",
+    "fom": "figure of merit (reconstructed)",
+    "train_wall_seconds": "training wall time (s)",
+    "prune_share": "pruning share of training time",
+    "prune_start": "pruning start (images)",
+    "prune_batch": "pruning batch (images)",
+}
+
+
+def _num(v: Any) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def draw(rows: list[dict], spec: dict) -> bytes:
+    """Return a PNG of ``spec`` drawn from the report's point rows.
+
+    ``spec`` keys: ``x``, ``y`` (column names), optional ``series`` (a column or a list of
+    columns: one line per value), ``panels`` (columns: one panel per combination),
+    ``title``, ``logx``, ``logy``.
+    """
+    from matplotlib.figure import Figure
+
+    x, y = spec["x"], spec["y"]
+    series = spec.get("series")
+    series_keys = [series] if isinstance(series, str) else list(series or [])
+    panel_keys = list(spec.get("panels", []))
+    panels: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        if math.isnan(_num(r.get(y))) or math.isnan(_num(r.get(x))):
+            continue
+        panels[tuple(r.get(k) for k in panel_keys)].append(r)
+    keys = sorted(panels, key=lambda k: [str(v) for v in k])
+    n = max(len(keys), 1)
+    cols = min(n, 2)
+    nrows = math.ceil(n / cols)
+    fig = Figure(figsize=(5.2 * cols, 3.8 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, cols, squeeze=False).ravel()
+    for ax, key in zip(axes, keys, strict=False):
+        lines: dict[Any, list[dict]] = defaultdict(list)
+        for r in panels[key]:
+            label = " ".join(_series_text(k, r.get(k)) for k in series_keys) if series else y
+            lines[label].append(r)
+        for label, members in sorted(lines.items(), key=lambda kv: str(kv[0])):
+            _line(ax, members, x, y, label)
+        ax.set_xlabel(LABELS.get(x, x))
+        ax.set_ylabel(LABELS.get(y, y))
+        if spec.get("logx"):
+            ax.set_xscale("log")
+        if spec.get("logy"):
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+        if panel_keys:
+            ax.set_title(", ".join(f"{k}={v}" for k, v in zip(panel_keys, key, strict=True)))
+        if series:
+            ax.legend(fontsize=8)
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    if spec.get("title"):
+        fig.suptitle(spec["title"])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return buf.getvalue()
+
+
+def _series_text(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    text = "inf" if isinstance(value, float) and math.isinf(value) else str(value)
+    return text if name in ("method", "dataset", "time_fn", "neuron_fn") else f"{name}={text}"
+
+
+def _line(ax, members: list[dict], x: str, y: str, label: Any) -> None:
+    """Mean (and std) of y per x-group; x measured per point when it is a metric."""
+    from lava_aptn.experiments.report import AXES
+
+    by_x: dict[Any, list[dict]] = defaultdict(list)
+    group_key = x
+    if x not in AXES and x not in ("prune_start", "prune_batch"):  # a measured x
+        for name in ("target_connectivity", "w_th0", "spike_th0", "spike_interval"):
+            if any(r.get(name) is not None for r in members):
+                group_key = name
+                break
+    for r in members:
+        by_x[r.get(group_key)].append(r)
+    pts = []
+    for group in by_x.values():
+        xs = np.array([_num(r.get(x)) for r in group])
+        ys = np.array([_num(r.get(y)) for r in group])
+        pts.append(
+            (
+                xs.mean(),
+                ys.mean(),
+                xs.std(ddof=1) if xs.size > 1 else 0.0,
+                ys.std(ddof=1) if ys.size > 1 else 0.0,
+            )
+        )
+    pts.sort()
+    arr = np.array(pts)
+    ax.errorbar(
+        arr[:, 0],
+        arr[:, 1],
+        xerr=arr[:, 2],
+        yerr=arr[:, 3],
+        marker="o",
+        ms=3,
+        capsize=2,
+        label=str(label),
+    )

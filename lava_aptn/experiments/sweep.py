@@ -1,0 +1,442 @@
+"""Run every point of a grid with the engine: resumable, local processes or a Dask cluster.
+
+Layout of a sweep folder ``OUT``::
+
+    OUT/grid.toml            the grid as given (text), for the record
+    OUT/plan.json            grid settings, digest and the list of points
+    OUT/prefixes/<key>.npz   unpruned training prefixes shared by points (removed at the end)
+    OUT/runs/<point key>/    one run folder per point (result.json written last)
+    OUT/failed.json          points that raised, with the error (only when some did)
+
+Work happens in two kinds of task. A *prefix* task trains, without pruning, the first
+``prune_start`` images of one (dataset, size, seed, schedule) and saves the session; a
+*point* task loads that prefix and continues it with its method (searching ``w_th0``
+when the point has a target connectivity), then labels, tests and writes its folder.
+A point is done when its ``result.json`` exists: rerunning a sweep skips finished
+points and existing prefixes, so a crash loses at most the runs in flight. Every run
+is deterministic, so a resumed sweep gives the results of an uninterrupted one.
+
+Executors: ``jobs = 1`` runs in this process; ``jobs > 1`` a local process pool; a
+``scheduler`` address (``tcp://HOST:PORT``) sends the tasks to a running
+``dask.distributed`` cluster, whose workers must see ``OUT`` at the same path (a
+shared file system) and have the datasets in their cache (``lava-aptn data fetch``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import multiprocessing
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lava_aptn.errors import ConfigError, LavaAptnError
+from lava_aptn.experiments.grid import Grid, Point, grid_from_dict
+from lava_aptn.io import atomic_write_json, atomic_write_text
+
+PLAN = "plan.json"
+FAILED = "failed.json"
+#: How long to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = "20s"
+
+
+@dataclass
+class SweepSummary:
+    """What a sweep did.
+
+    Attributes
+    ----------
+    total, skipped, ran
+        Points of the grid; finished before this call; finished by it.
+    failed : dict
+        ``{point key: error text}`` of the points that raised.
+    wall_seconds : float
+        Wall time of this call, in s.
+    """
+
+    total: int
+    skipped: int
+    ran: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    wall_seconds: float = 0.0
+
+
+def run_folder(out: str | Path, point: Point) -> Path:
+    """Run folder of ``point`` in sweep folder ``out``."""
+    return Path(out) / "runs" / point.key
+
+
+def is_done(out: str | Path, point: Point) -> bool:
+    """Whether ``point`` finished (its ``result.json`` exists)."""
+    return (run_folder(out, point) / "result.json").is_file()
+
+
+def write_plan(grid: Grid, out: Path, grid_text: str | None = None) -> None:
+    """Write ``plan.json`` (and ``grid.toml``); refuse a folder of another grid's settings."""
+    plan_path = out / PLAN
+    digest = grid.settings_digest()
+    if plan_path.exists():
+        old = json.loads(plan_path.read_text())
+        if old.get("digest") != digest:
+            raise ConfigError(
+                f"{out} holds a sweep with other settings (grid {old.get('name')!r}, digest "
+                f"{old.get('digest')}, this grid {digest}); use another --out, or delete "
+                f"{out} to start over"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    points = grid.points()
+    plan = {
+        "schema": 1,
+        "name": grid.name,
+        "digest": digest,
+        "grid": grid.to_dict(),
+        "points": [{"key": p.key, **p.axes()} for p in points],
+    }
+    atomic_write_json(plan_path, plan)
+    if grid_text is not None:
+        atomic_write_text(out / "grid.toml", grid_text)
+
+
+def read_plan(out: str | Path) -> tuple[Grid, dict]:
+    """Return the grid and the plan of a sweep folder."""
+    path = Path(out) / PLAN
+    if not path.is_file():
+        raise LavaAptnError(
+            f"{out} is not a sweep folder (no {PLAN}); run `lava-aptn sweep GRID.toml --out "
+            f"{out}` first"
+        )
+    plan = json.loads(path.read_text())
+    return grid_from_dict(plan["grid"], origin=str(path)), plan
+
+
+# ---------------------------------------------------------------------- tasks
+def build_prefix(grid_data: dict, point: Point, path: str, data: tuple | None = None) -> str:
+    """Task: train and save the unpruned prefix ``point`` branches from; return ``path``."""
+    from lava_aptn.engine.run import Dataset, config_record, save_checkpoint
+    from lava_aptn.engine.target import search_prefix
+
+    grid = grid_from_dict(grid_data)
+    net_cfg, run_cfg, prune_cfg = grid.configs(point)
+    base = prefix_pruning(prune_cfg)
+    dataset = Dataset.load(run_cfg, data)
+    session = search_prefix(net_cfg, run_cfg, base, dataset, progress=False)
+    session.batch_counts = _batch_counts(session)
+    save_checkpoint(Path(path), session, config_record(net_cfg, run_cfg, base, grid.preset_name))
+    return path
+
+
+def prefix_pruning(prune_cfg):
+    """Return the configuration a prefix trains with: method none, the same schedule."""
+    from lava_aptn.pruning import PruningConfig
+
+    return PruningConfig(
+        method="none", prune_start=prune_cfg.prune_start, prune_batch=prune_cfg.prune_batch
+    )
+
+
+def _batch_counts(session):
+    import numpy as np
+
+    if session.batch_counts is not None:
+        return session.batch_counts
+    return np.zeros(session.net.config.n_neurons, dtype=np.int64)
+
+
+def run_point(
+    grid_data: dict, point: Point, out: str, prefix_path: str, data: tuple | None = None
+) -> dict:
+    """Task: run one point from its prefix and write its folder; return ``result.json``."""
+    from lava_aptn.engine.run import (
+        Dataset,
+        config_record,
+        evaluate_and_write,
+        load_checkpoint,
+        new_session,
+    )
+    from lava_aptn.engine.target import run_at_connectivity
+
+    t0 = time.perf_counter()
+    grid = grid_from_dict(grid_data)
+    net_cfg, run_cfg, prune_cfg = grid.configs(point)
+    base = prefix_pruning(prune_cfg)
+    dataset = Dataset.load(run_cfg, data)
+    prefix = load_checkpoint(
+        Path(prefix_path),
+        net_cfg,
+        run_cfg,
+        base,
+        config_record(net_cfg, run_cfg, base, grid.preset_name),
+    )
+    folder = run_folder(out, point)
+    extra = {"point": {"key": point.key, **point.axes()}, "sweep": grid.name}
+    if point.target is not None and point.method != "none":
+        return run_at_connectivity(
+            net_cfg,
+            run_cfg,
+            prune_cfg,
+            folder,
+            target=point.target,
+            tol=float(grid.search.get("tol", 0.005)),
+            max_evals=int(grid.search.get("max_evals", 8)),
+            preset=grid.preset_name,
+            progress=False,
+            log=lambda *_: None,
+            data=(dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test),
+            prefix=prefix,
+            extra=extra,
+        )
+    session = prefix.branch(prune_cfg)
+    session.advance(dataset.x_train, run_cfg.train_images, progress=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    initial = new_session(net_cfg, run_cfg, prune_cfg).net.weights()
+    return evaluate_and_write(
+        session,
+        dataset,
+        folder,
+        config_record(net_cfg, run_cfg, prune_cfg, grid.preset_name),
+        wall0=t0 - prefix.counters.wall_seconds,
+        progress=False,
+        extra=extra,
+        initial_weights=initial,
+    )
+
+
+# ---------------------------------------------------------------------- executors
+class _Inline:
+    """Runs each task at submission (``jobs = 1``): simple tracebacks, no pickling."""
+
+    def submit(self, fn, *args):
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller via the future
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            future.set_exception(exc)
+        return future
+
+    @staticmethod
+    def wait(pending):
+        return set(pending), set()
+
+    def close(self):
+        pass
+
+
+class _Local:
+    """A local process pool (fork: the workers inherit the imported engine)."""
+
+    def __init__(self, jobs: int):
+        ctx = multiprocessing.get_context("fork")
+        self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+    def submit(self, fn, *args):
+        return self.pool.submit(fn, *args)
+
+    @staticmethod
+    def wait(pending):
+        done, rest = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        return done, rest
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """A running dask.distributed cluster reached through its scheduler address."""
+
+    def __init__(self, address: str):
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise LavaAptnError(
+                "--scheduler needs dask.distributed: pip install 'lava-aptn[dask]'"
+            ) from exc
+        try:
+            self.client = Client(address, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise LavaAptnError(
+                f"cannot reach the Dask scheduler at {address}: {exc}; start one with "
+                "`dask scheduler` and workers with `dask worker ADDRESS`"
+            ) from exc
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    @staticmethod
+    def wait(pending):
+        from distributed import wait
+
+        done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(rest)
+
+    def close(self):
+        self.client.close()
+
+
+def _executor(jobs: int, scheduler: str | None):
+    if scheduler:
+        return _Dask(scheduler)
+    if jobs <= 1:
+        return _Inline()
+    return _Local(jobs)
+
+
+# ---------------------------------------------------------------------- the sweep
+def select(points: list[Point], only: dict[str, list[str]] | None) -> list[Point]:
+    """Return the points whose axis values match every entry of ``only`` (as text)."""
+    if not only:
+        return points
+    for axis in only:
+        if points and axis not in points[0].axes():
+            raise ConfigError(
+                f"--only names {axis!r}, not an axis of this grid; axes: "
+                f"{', '.join(points[0].axes())}"
+            )
+    return [
+        p
+        for p in points
+        if all(_text_of(p.axes()[axis]) in values for axis, values in only.items())
+    ]
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, float):
+        return "inf" if value == float("inf") else f"{value:g}"
+    return str(value)
+
+
+def run_sweep(
+    grid: Grid,
+    out: str | Path,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    data: tuple | None = None,
+    grid_text: str | None = None,
+    only: dict[str, list[str]] | None = None,
+    progress: bool = True,
+    log=print,
+) -> SweepSummary:
+    """Run every unfinished point of ``grid`` into ``out``.
+
+    Parameters
+    ----------
+    grid
+        The grid (:func:`lava_aptn.experiments.grid.load_grid`).
+    out
+        Sweep folder; rerunning into it resumes.
+    jobs
+        Local worker processes (default: all cores); ignored with ``scheduler``.
+    scheduler
+        Address of a dask.distributed scheduler (``tcp://HOST:PORT``) to run on instead.
+    data
+        ``(train_images, train_labels, test_images, test_labels)`` to use instead of the
+        named datasets (tests, synthetic data); sent with every task.
+    grid_text
+        The grid file's text, kept as ``OUT/grid.toml``.
+    only
+        Run only the points whose axes match: ``{"neurons": ["100"]}`` (values compared
+        as text); the others stay in the plan, to run later.
+    progress
+        Show a progress bar over points.
+    log
+        Where one-line messages go.
+    """
+    t0 = time.perf_counter()
+    out = Path(out)
+    write_plan(grid, out, grid_text)
+    points = select(grid.points(), only)
+    todo = [p for p in points if not is_done(out, p)]
+    summary = SweepSummary(total=len(points), skipped=len(points) - len(todo))
+    log(
+        f"sweep {grid.name}: {len(points)} points"
+        + (" selected" if only else "")
+        + f", {summary.skipped} already done, {len(todo)} to run"
+    )
+    if not todo:
+        _write_failed(out, {})
+        summary.wall_seconds = time.perf_counter() - t0
+        return summary
+    jobs = (os.cpu_count() or 1) if jobs is None else max(int(jobs), 1)
+    prefix_dir = out / "prefixes"
+    prefix_dir.mkdir(parents=True, exist_ok=True)
+    waiting: dict[str, list[Point]] = {}
+    for p in todo:
+        waiting.setdefault(grid.prefix_key(p), []).append(p)
+    grid_data = grid.to_dict()
+    executor = _executor(jobs, scheduler)
+    bar = _bar(len(todo), progress, grid.name)
+    pending: dict[Any, tuple[str, Any]] = {}
+    try:
+
+        def submit_points(key: str) -> None:
+            path = str(prefix_dir / f"{key}.npz")
+            for p in waiting.pop(key):
+                fut = executor.submit(run_point, grid_data, p, str(out), path, data)
+                pending[fut] = ("point", p)
+
+        for key, group in waiting.copy().items():
+            path = prefix_dir / f"{key}.npz"
+            if path.exists():
+                submit_points(key)
+            else:
+                fut = executor.submit(build_prefix, grid_data, group[0], str(path), data)
+                pending[fut] = ("prefix", key)
+        while pending:
+            done, _ = executor.wait(set(pending))
+            for fut in done:
+                kind, what = pending.pop(fut)
+                error = fut.exception()
+                if kind == "prefix":
+                    if error is not None:
+                        for p in waiting.pop(what):
+                            summary.failed[p.key] = f"prefix {what}: {_describe(error)}"
+                            bar.update(1)
+                        log(f"prefix {what} failed: {_describe(error)}")
+                    else:
+                        submit_points(what)
+                    continue
+                bar.update(1)
+                if error is not None:
+                    summary.failed[what.key] = _describe(error)
+                    log(f"{what.key} failed: {_describe(error)}")
+                else:
+                    summary.ran += 1
+                    result = fut.result()
+                    log(
+                        f"{what.key}: accuracy {result['accuracy']:.4f}, connectivity "
+                        f"{result['connectivity']:.4f}"
+                    )
+    finally:
+        bar.close()
+        executor.close()
+    _write_failed(out, summary.failed)
+    if not summary.failed:  # every point done: the prefixes are no longer needed
+        for path in prefix_dir.glob("*.npz"):
+            path.unlink()
+    summary.wall_seconds = time.perf_counter() - t0
+    return summary
+
+
+def _describe(error: BaseException) -> str:
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return text.splitlines()[-1] if text else type(error).__name__
+
+
+def _write_failed(out: Path, failed: dict[str, str]) -> None:
+    path = out / FAILED
+    if failed:
+        atomic_write_json(path, failed)
+    elif path.exists():
+        path.unlink()
+
+
+def _bar(total: int, progress: bool, name: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=f"sweep {name}", unit="run", disable=not progress)

@@ -1,0 +1,335 @@
+"""Sweeps: grid expansion, a tiny grid end to end, resume after a kill, Dask, report."""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lava_aptn.errors import ConfigError, LavaAptnError
+from lava_aptn.experiments.grid import grid_from_dict, load_grid
+from lava_aptn.experiments.report import make_report
+from lava_aptn.experiments.sweep import is_done, run_folder, run_sweep
+
+TINY = """
+name = "tiny"
+title = "Tiny grid"
+
+[axes]
+dataset = ["mnist"]
+neurons = [8]
+method = ["none", "constant", "aptn"]
+seed = [0, 1]
+target_connectivity = [0.4]
+
+[run]
+train_images = 120
+label_images = 120
+test_images = 40
+
+[pruning]
+prune_start = 60
+prune_batch = 20
+
+[search]
+tol = 0.05
+max_evals = 4
+
+[report]
+rows = ["neurons", "method"]
+metrics = ["accuracy", "accuracy_loss_pp", "connectivity", "sops_infer_reduction"]
+
+[[report.figures]]
+name = "accuracy_vs_connectivity"
+x = "connectivity"
+y = "accuracy"
+series = "method"
+
+[paper."8/none"]
+accuracy = 0.5
+"""
+
+
+def _data(digits):
+    x, y = digits(120, seed=1)
+    xt, yt = digits(40, seed=2)
+    return x, y, xt, yt
+
+
+def _grid(tmp_path: Path, text: str = TINY):
+    path = tmp_path / "tiny.toml"
+    path.write_text(text)
+    return load_grid(path), path
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory, digits):
+    """The tiny grid swept once, uninterrupted, in this process (jobs = 1)."""
+    tmp = tmp_path_factory.mktemp("sweep")
+    grid, path = _grid(tmp)
+    out = tmp / "out"
+    summary = run_sweep(
+        grid,
+        out,
+        jobs=1,
+        data=_data(digits),
+        grid_text=path.read_text(),
+        progress=False,
+        log=lambda m: None,
+    )
+    return grid, out, summary
+
+
+# ---------------------------------------------------------------------- grids
+def test_grid_expansion_counts_and_baseline_once(tmp_path):
+    text = TINY.replace("target_connectivity = [0.4]", "target_connectivity = [0.2, 0.4]")
+    grid, _ = _grid(tmp_path, text)
+    points = grid.points()
+    # none: once per seed (its target is dropped); constant and aptn: 2 targets x 2 seeds
+    assert len(points) == 2 + 2 * 2 * 2
+    assert len({p.key for p in points}) == len(points)
+    assert [p.target for p in points if p.method == "none"] == [None, None]
+    # points differing only in method and target share one prefix per seed
+    assert {grid.prefix_key(p) for p in points} == {
+        "mnist-n8-s0-start60-batch20",
+        "mnist-n8-s1-start60-batch20",
+    }
+
+
+def test_grid_pruning_axis_with_infinity_and_paper_factors(tmp_path):
+    text = TINY.replace(
+        "target_connectivity = [0.4]", "target_connectivity = [0.4]\nspike_interval = [30.0, inf]"
+    )
+    grid, _ = _grid(tmp_path, text)
+    aptn = [p for p in grid.points() if p.method == "aptn" and p.seed == 0]
+    assert [dict(p.pruning)["spike_interval"] for p in aptn] == [30.0, math.inf]
+    assert aptn[1].key.endswith("spike_intervalinf")
+    cfg = grid.pruning_config(aptn[1])
+    assert cfg.spike_interval == math.inf and cfg.time_factor == 1.3 and cfg.prune_start == 60
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("neurons = [8]", "neurons = [8]\nfoo = [1]"), "unknown axis 'foo'"),
+        (('"aptn"]', '"aptx"]'), "unknown method 'aptx'"),
+        (("seed = [0, 1]", "seed = []"), "'seed' must be a non-empty list"),
+        (("seed = [0, 1]", ""), "must list 'seed'"),
+        (("test_images = 40", "test_images = 40\nepochs = 2"), "unknown [run] setting 'epochs'"),
+        (("prune_batch = 20", "prune_batch = 0"), "prune_batch"),
+    ],
+)
+def test_grid_errors_name_the_problem(tmp_path, change, message):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        _grid(tmp_path, TINY.replace(*change))
+
+
+def test_missing_or_broken_grid_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_grid(tmp_path / "nope.toml")
+    (tmp_path / "bad.toml").write_text("name = [")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_grid(tmp_path / "bad.toml")
+
+
+def test_shipped_grids_parse():
+    root = Path(__file__).resolve().parents[2] / "experiments"
+    grids = sorted(root.glob("*.toml"))
+    assert {g.stem for g in grids} >= {"table2", "table3"}
+    for path in grids:
+        grid = load_grid(path)
+        assert grid.points(), path
+
+
+# ---------------------------------------------------------------------- sweep and report
+def test_tiny_sweep_end_to_end_then_report(finished, tmp_path):
+    grid, out, summary = finished
+    assert summary.total == 6 and summary.ran == 6 and not summary.failed
+    results = {
+        p.key: json.loads((run_folder(out, p) / "result.json").read_text()) for p in grid.points()
+    }
+    for p in grid.points():
+        r = results[p.key]
+        assert r["config"]["method"] == p.method and r["config"]["seed"] == p.seed
+        assert r["point"]["key"] == p.key
+        if p.method == "none":
+            assert r["connectivity"] == 1.0
+        else:
+            assert r["connectivity"] < 1.0
+            assert r["target_search"]["target"] == 0.4
+    assert not list((out / "prefixes").glob("*.npz"))  # removed once every point is done
+
+    report = make_report(out, tmp_path / "report")
+    md = (tmp_path / "report" / "tiny.md").read_text()
+    assert (tmp_path / "report" / "tiny_accuracy_vs_connectivity.png").stat().st_size > 1000
+    assert "| 8 | none | 2 |" in md and "accuracy (paper)" in md and "50.00 %" in md
+    assert report["points"] == 6 and report["missing"] == 0
+    # the aggregated figures are the mean over seeds of the written results
+    rows = list(__import__("csv").DictReader((tmp_path / "report" / "tiny.csv").open()))
+    by_method = {r["method"]: r for r in rows}
+    for method in ("none", "constant", "aptn"):
+        accs = [
+            results[f"mnist-n8-{method}-s{s}" + ("" if method == "none" else "-c0.4")]["accuracy"]
+            for s in (0, 1)
+        ]
+        assert float(by_method[method]["accuracy"]) == pytest.approx(np.mean(accs))
+    losses = [
+        100
+        * (
+            results[f"mnist-n8-none-s{s}"]["accuracy"]
+            - results[f"mnist-n8-aptn-s{s}-c0.4"]["accuracy"]
+        )
+        for s in (0, 1)
+    ]
+    assert float(by_method["aptn"]["accuracy_loss_pp"]) == pytest.approx(np.mean(losses))
+    assert float(by_method["none"]["accuracy_loss_pp"]) == 0.0
+
+
+def test_rerun_skips_finished_points(finished):
+    grid, out, _ = finished
+    before = {p.key: (run_folder(out, p) / "result.json").stat().st_mtime_ns for p in grid.points()}
+    summary = run_sweep(grid, out, jobs=1, progress=False, log=lambda m: None)
+    assert summary.skipped == 6 and summary.ran == 0
+    after = {p.key: (run_folder(out, p) / "result.json").stat().st_mtime_ns for p in grid.points()}
+    assert before == after
+
+
+def test_other_settings_in_the_same_folder_are_refused(finished, tmp_path):
+    _, out, _ = finished
+    grid, _ = _grid(tmp_path, TINY.replace("test_images = 40", "test_images = 30"))
+    with pytest.raises(ConfigError, match="other settings"):
+        run_sweep(grid, out, jobs=1, progress=False, log=lambda m: None)
+
+
+def test_only_selects_points(tmp_path, digits):
+    grid, _ = _grid(tmp_path)
+    from lava_aptn.experiments.sweep import select
+
+    chosen = select(grid.points(), {"method": ["none"], "seed": ["1"]})
+    assert [p.key for p in chosen] == ["mnist-n8-none-s1"]
+    with pytest.raises(ConfigError, match="not an axis"):
+        select(grid.points(), {"colour": ["red"]})
+
+
+def test_report_of_a_folder_that_is_not_a_sweep(tmp_path):
+    with pytest.raises(LavaAptnError, match="not a sweep folder"):
+        make_report(tmp_path, tmp_path / "r")
+
+
+def test_a_failing_point_is_listed_and_the_others_finish(tmp_path, digits):
+    # test images of the wrong size make every point fail when it tests
+    grid = grid_from_dict(
+        {
+            "name": "fails",
+            "axes": {
+                "dataset": ["mnist"],
+                "neurons": [8],
+                "method": ["none", "constant"],
+                "seed": [0],
+            },
+            "run": {"train_images": 120, "label_images": 120, "test_images": 40},
+            "pruning": {"prune_start": 60, "prune_batch": 20},
+        }
+    )
+    x, y, xt, yt = _data(digits)
+    bad = (x, y, xt[:, :10], yt)
+    summary = run_sweep(grid, tmp_path, jobs=1, data=bad, progress=False, log=lambda m: None)
+    assert set(summary.failed) == {"mnist-n8-none-s0", "mnist-n8-constant-s0"}
+    assert json.loads((tmp_path / "failed.json").read_text()).keys() == summary.failed.keys()
+    assert list((tmp_path / "prefixes").glob("*.npz"))  # kept for the retry
+    summary = run_sweep(
+        grid, tmp_path, jobs=1, data=(x, y, xt, yt), progress=False, log=lambda m: None
+    )
+    assert summary.ran == 2 and not summary.failed and not (tmp_path / "failed.json").exists()
+
+
+SCRIPT = """
+import sys
+import numpy as np
+from lava_aptn.experiments.grid import load_grid
+from lava_aptn.experiments.sweep import run_sweep
+z = np.load(sys.argv[3])
+data = (z["x"], z["y"], z["xt"], z["yt"])
+run_sweep(load_grid(sys.argv[1]), sys.argv[2], jobs=1, data=data, progress=False)
+"""
+
+
+def test_sweep_killed_then_resumed_equals_uninterrupted(finished, tmp_path, digits):
+    grid, ref, _ = finished
+    _, path = _grid(tmp_path)
+    x, y, xt, yt = _data(digits)
+    np.savez(tmp_path / "data.npz", x=x, y=y, xt=xt, yt=yt)
+    script = tmp_path / "sweep.py"
+    script.write_text(textwrap.dedent(SCRIPT))
+    out = tmp_path / "out"
+    args = [sys.executable, str(script), str(path), str(out), str(tmp_path / "data.npz")]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(out.glob("runs/*/result.json")):
+        assert proc.poll() is None, proc.stderr.read().decode()
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = [p for p in grid.points() if is_done(out, p)]
+    assert 1 <= len(done) < len(grid.points())  # killed in the middle
+    summary = run_sweep(grid, out, jobs=1, data=_data(digits), progress=False, log=lambda m: None)
+    assert summary.skipped == len(done) and summary.ran == len(grid.points()) - len(done)
+    for p in grid.points():
+        a = json.loads((run_folder(ref, p) / "result.json").read_text())
+        b = json.loads((run_folder(out, p) / "result.json").read_text())
+        for key in ("accuracy", "connectivity", "sops_train_per_image", "sops_infer_per_image"):
+            assert a[key] == b[key], (p.key, key)
+        with (
+            np.load(run_folder(ref, p) / "weights.npz") as wa,
+            np.load(run_folder(out, p) / "weights.npz") as wb,
+        ):
+            np.testing.assert_array_equal(wa["weights"], wb["weights"])
+            np.testing.assert_array_equal(wa["syn_state"], wb["syn_state"])
+
+
+def test_dask_local_cluster_gives_the_local_results(finished, tmp_path, digits):
+    distributed = pytest.importorskip("distributed")
+
+    grid, ref, _ = finished
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        summary = run_sweep(
+            grid,
+            tmp_path / "out",
+            scheduler=cluster.scheduler_address,
+            data=_data(digits),
+            progress=False,
+            log=lambda m: None,
+        )
+    assert summary.ran == 6 and not summary.failed
+    for p in grid.points():
+        a = json.loads((run_folder(ref, p) / "result.json").read_text())
+        b = json.loads((run_folder(tmp_path / "out", p) / "result.json").read_text())
+        assert (a["accuracy"], a["connectivity"]) == (b["accuracy"], b["connectivity"])
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, digits, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("lava_aptn.experiments.sweep.CONNECT_TIMEOUT", "2s")
+    grid, _ = _grid(tmp_path)
+    with pytest.raises(LavaAptnError, match="cannot reach the Dask scheduler"):
+        run_sweep(
+            grid,
+            tmp_path / "out",
+            scheduler="tcp://127.0.0.1:9",
+            data=_data(digits),
+            progress=False,
+            log=lambda m: None,
+        )
