@@ -139,9 +139,8 @@ def run_at_connectivity(
     elif prune_cfg.method == "post-training" and prefix.done < run_cfg.train_images:
         prefix = prefix.copy()  # post-training candidates share the whole training
         prefix.advance(dataset.x_train, run_cfg.train_images, progress=progress)
-    guess = (
-        static_guess(prefix, prune_cfg, target) if not prune_cfg.method == "post-training" else None
-    )
+    # exact for post-training pruning (the prefix is then the whole training)
+    guess = static_guess(prefix, prune_cfg, target)
     if guess is not None:
         start = min(max(guess, lower), upper)
         log(f"  static estimate from the prefix's weights: {name} = {start:.5g}")
