@@ -1,0 +1,163 @@
+"""Engine speed: training and inference throughput, and the ratio to the numpy reference.
+
+Run with ``make bench`` or ``lava-aptn bench`` (``--help`` lists the options). For each network size
+the engine trains a fresh network on a fixed slice of MNIST training images, then
+presents them again with learning off; each figure is the median of several repeats
+after a JIT warm-up. The numpy reference (``lava_aptn.engine.reference``) runs on the
+first few of the same images in the same process, and the engine on exactly those
+images again, so the printed ratio compares like with like on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from lava_aptn.config import preset
+from lava_aptn.dynamics import layout as L
+from lava_aptn.encoding import encode, train_stream
+from lava_aptn.engine.network import Network
+from lava_aptn.engine.reference import present_reference
+
+
+def _images(n: int) -> np.ndarray:
+    from lava_aptn.data import load_mnist
+
+    images, _ = load_mnist("train")
+    return np.ascontiguousarray(images[:n].reshape(n, -1))
+
+
+def _run(net: Network, images: np.ndarray, learning: bool) -> tuple[float, int]:
+    counters = np.zeros(L.N_COUNTERS, dtype=np.int64)
+    batch = np.zeros(net.config.n_neurons, dtype=np.int64)
+    empty = np.zeros((0, net.config.n_neurons), dtype=np.int32)
+    t0 = time.perf_counter()
+    net.simulate(
+        images,
+        first_index=0,
+        seed=0,
+        stream=train_stream(0),
+        learning=learning,
+        image_counts=empty,
+        batch_counts=batch,
+        counters=counters,
+    )
+    return time.perf_counter() - t0, int(counters[L.PRESENTATIONS])
+
+
+def engine_speed(n: int, images: np.ndarray, repeats: int) -> dict[str, float]:
+    """Median training and inference images/s and presentations/s on fresh weights."""
+    cfg = preset(n_neurons=n)
+    _run(Network.fresh(cfg, 0), images[:2], True)  # JIT warm-up (or cache load)
+    train, infer = [], []
+    for r in range(repeats):
+        net = Network.fresh(cfg, r)
+        seconds, pres = _run(net, images, True)
+        train.append((len(images) / seconds, pres / seconds))
+        net.fold()
+        seconds, pres = _run(net, images, False)
+        infer.append((len(images) / seconds, pres / seconds))
+    return {
+        "train_img_s": statistics.median(t[0] for t in train),
+        "train_pres_s": statistics.median(t[1] for t in train),
+        "infer_img_s": statistics.median(t[0] for t in infer),
+        "infer_pres_s": statistics.median(t[1] for t in infer),
+    }
+
+
+def reference_ratio(n: int, images: np.ndarray) -> tuple[float, float]:
+    """Seconds per presentation of the numpy reference and of the engine, same inputs."""
+    cfg = preset(n_neurons=n)
+    steps = cfg.presentation_steps
+    encoded = [
+        encode(
+            img,
+            max_rate_hz=cfg.input.max_rate_hz,
+            n_steps=steps,
+            dt_ms=cfg.dt_ms,
+            seed=0,
+            stream=train_stream(0),
+            image_index=k,
+        )
+        for k, img in enumerate(images)
+    ]
+    net = Network.fresh(cfg, 0)
+    t0 = time.perf_counter()
+    for ptr, px in encoded:
+        present_reference(net, ptr, px, True)
+        net.clock[0] += steps
+    reference = (time.perf_counter() - t0) / len(images)
+    net = Network.fresh(cfg, 0)
+    net.params = net.params._replace(max_presentations=1.0)  # one presentation, as above
+    seconds, pres = _run(net, images, True)
+    return reference, seconds / pres
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options and print the benchmark table."""
+    from lava_aptn.bench_commands import add_bench_arguments
+
+    p = argparse.ArgumentParser(prog="lava-aptn bench", description=__doc__.splitlines()[0])
+    add_bench_arguments(p)
+    report(p.parse_args(argv))
+
+
+def report(args: argparse.Namespace) -> None:
+    """Print the benchmark table for parsed options."""
+    images = _images(args.images)
+    print(
+        f"engine benchmark: {args.images} MNIST training images, median of {args.repeats}"
+        f" repeats, one core; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, numpy {np.__version__}"
+    )
+    print(
+        f"{'N':>6} {'train img/s':>12} {'train pres/s':>13} {'infer img/s':>12} "
+        f"{'infer pres/s':>13} {'engine/numpy':>13}"
+    )
+    for n in args.neurons:
+        speed = engine_speed(n, images, args.repeats)
+        ref, eng = reference_ratio(n, images[: args.reference_images])
+        print(
+            f"{n:>6} {speed['train_img_s']:>12,.0f} {speed['train_pres_s']:>13,.0f} "
+            f"{speed['infer_img_s']:>12,.0f} {speed['infer_pres_s']:>13,.0f} "
+            f"{ref / eng:>12,.0f}x",
+            flush=True,
+        )
+    print(
+        "engine/numpy: seconds per training presentation of the numpy reference over the "
+        "engine's, on the same images and seeds, measured in this run."
+    )
+    if args.lava_neurons:
+        lava_ratio(args.lava_neurons, images[: args.lava_images])
+
+
+def lava_ratio(sizes: list[int], images: np.ndarray) -> None:
+    """Print engine and Lava (floating_pt, CPU) steps/s on the same images, with learning."""
+    from lava_aptn.lavarun import compare_with_engine
+    from lava_aptn.pruning import PruningConfig
+
+    print(
+        f"\nengine vs Lava floating_pt (CPU backend), {len(images)} training images, "
+        "APTN with a pruning step after every 2 images"
+    )
+    print(f"{'N':>6} {'Lava steps/s':>13} {'engine steps/s':>15} {'engine/Lava':>12} {'agree':>6}")
+    prune = PruningConfig(method="aptn", w_th0=0.05, prune_start=2, prune_batch=2)
+    for n in sizes:
+        cfg = preset(n_neurons=n)
+        compare_with_engine(cfg, prune, images[:1], seed=0)  # compile and warm up
+        agree, _, _ = compare_with_engine(cfg, prune, images, seed=0)
+        ok = agree.counts_equal and agree.syn_state_equal and agree.max_abs_dw == 0
+        print(
+            f"{n:>6} {agree.lava_steps_per_s:>13,.0f} {agree.engine_steps_per_s:>15,.0f} "
+            f"{agree.engine_steps_per_s / agree.lava_steps_per_s:>11,.0f}x {str(ok):>6}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""``lava-aptn bench`` runs end to end on a few real images and prints its table."""
+
+from lava_aptn.cli import main
+
+
+def test_bench_command_prints_speed_and_numpy_ratio(capsys):
+    status = main(
+        [
+            "bench",
+            "--neurons",
+            "10",
+            "--images",
+            "5",
+            "--repeats",
+            "1",
+            "--reference-images",
+            "1",
+            "--lava-neurons",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    header, row = out.splitlines()[1:3]
+    assert "train img/s" in header and "engine/numpy" in header
+    cells = row.split()
+    assert cells[0] == "10" and cells[-1].endswith("x")
+    assert float(cells[1].replace(",", "")) > 0 and float(cells[-1][:-1].replace(",", "")) > 1
