@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "lava_aptn.experiments.sweep_commands",
     "lava_aptn.experiments.tune_commands",
     "lava_aptn.lava_commands",
+    "lava_aptn.bench_commands",
 )
 
 
