@@ -98,7 +98,7 @@ def run_lava_command(args) -> int:
 
 def _run_fixed(net_cfg, prune_cfg, images, seed: int) -> int:
     """Compare the Lava fixed_pt models with the engine's fixed-point mode, bit for bit."""
-    from lava_aptn.models.fixed_pt import compare_fixed
+    from lava_aptn.lavarun.fixed import compare_fixed
 
     report = compare_fixed(net_cfg, prune_cfg, images, seed=seed)
     fields = ("spikes", "weights", "syn_state", "theta", "neuron_state", "traces", "clock")

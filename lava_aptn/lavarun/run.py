@@ -158,7 +158,7 @@ def run_lava(
         Pruning method object (default the built-in method of ``prune_cfg``).
     select_tag
         ``"floating_pt"``. The fixed-point network has processes of its own: run it
-        with :func:`lava_aptn.models.fixed_pt.run_fixed_lava`.
+        with :func:`lava_aptn.lavarun.fixed.run_fixed_lava`.
     progress
         Called as ``progress(images_done, n_images)`` after each run block.
 
@@ -170,7 +170,7 @@ def run_lava(
     if select_tag == "fixed_pt":
         raise ConfigError(
             "run_lava builds the floating-point network; run the fixed-point one with "
-            "lava_aptn.models.fixed_pt.run_fixed_lava (or compare_fixed)"
+            "lava_aptn.lavarun.fixed.run_fixed_lava (or compare_fixed)"
         )
     sim_config(select_tag)  # fail before building anything for an unknown tag
     net = build_network(

@@ -1,8 +1,9 @@
-"""Lava ProcessModels of :mod:`lava_aptn.processes` (CPU, ``floating_pt``).
+"""Lava ProcessModels of :mod:`lava_aptn.processes` (CPU, ``floating_pt``; ``fixed_pt``).
 
 Each model calls the engine's numba functions (:mod:`lava_aptn.dynamics`,
 :mod:`lava_aptn.encoding`) and the pure pruning code (:mod:`lava_aptn.pruning`), so a
-Lava network and the engine compute the same numbers. Run our Processes with
+Lava network and the engine compute the same numbers. The ``fixed_pt`` models of the
+fixed-point network are in :mod:`lava_aptn.models.fixed_pt`. Run our Processes with
 :func:`sim_config` (Lava's compiler does not search this folder by itself).
 """
 

@@ -31,7 +31,8 @@ from lava_aptn.processes import (
 )
 
 #: Tag -> {Process class: ProcessModel class} of the floating-point network. The fixed-point
-#: network's processes and models are in :mod:`lava_aptn.models.fixed_pt`.
+#: network's models are in :mod:`lava_aptn.models.fixed_pt` (its Processes in
+#: :mod:`lava_aptn.processes.fixed`).
 MODELS: dict[str, dict[type, type]] = {
     "floating_pt": {
         PoissonImageInput: PyPoissonImageInputModel,
@@ -75,7 +76,8 @@ def model_map(select_tag: str = "floating_pt") -> ModelMap:
     """Return our ``{Process class: ProcessModel class}`` for ``select_tag``.
 
     ``fixed_pt`` maps the fixed-point network's Processes
-    (:mod:`lava_aptn.models.fixed_pt`).
+    (:mod:`lava_aptn.processes.fixed`) to their models
+    (:func:`lava_aptn.models.fixed_pt.fixed_model_map`).
 
     Raises
     ------
@@ -102,7 +104,8 @@ def sim_config(
     Parameters
     ----------
     select_tag
-        ``"floating_pt"`` (``"fixed_pt"`` raises until those models exist).
+        ``"floating_pt"`` or ``"fixed_pt"`` (the fixed-point network's Processes,
+        :mod:`lava_aptn.processes.fixed`).
     exception_proc_model_map
         Further ``{Process or Process class: ProcessModel}`` choices; they win over ours.
     **kwargs

@@ -44,6 +44,30 @@ def array(
     return np.array(a, dtype=dtype, order="C", copy=True)
 
 
+def integer_array(
+    name: str,
+    value: Any,
+    shape: tuple[int, ...],
+    dtype: type | np.dtype,
+    *,
+    minimum: int | None = None,
+) -> np.ndarray:
+    """Return whole numbers as a new C-ordered array of ``dtype`` after checking its shape.
+
+    Float input must hold finite whole numbers; with ``minimum`` every entry must be at
+    least ``minimum``.
+    """
+    a = np.asarray(value)
+    if a.dtype.kind not in "iuf":
+        raise ConfigError(f"{name} must hold integers, got dtype {a.dtype}")
+    a = array(name, a, shape, a.dtype, finite=True)
+    if a.dtype.kind == "f" and np.any(a != np.round(a)):
+        raise ConfigError(f"{name} must hold integers, found a fractional value")
+    if minimum is not None and a.size and a.min() < minimum:
+        raise ConfigError(f"{name} must be >= {minimum}, found {a.min()!r}")
+    return np.array(a, dtype=dtype, order="C", copy=True)
+
+
 def images_2d(value: Any, n_inputs: int | None = None) -> np.ndarray:
     """Return images as a ``uint8`` array ``(n_images, n_inputs)`` (flattening 28 x 28)."""
     a = np.asarray(value)

@@ -13,7 +13,7 @@ from lava_aptn.engine.simulate_fixed import FixedNetwork
 
 # imported at collection: Lava must set the "fork" start method before anything else
 # fixes one (as in tests/lava)
-from lava_aptn.models.fixed_pt import run_fixed_lava
+from lava_aptn.lavarun.fixed import run_fixed_lava
 from lava_aptn.pruning.state import FROZEN, REMOVED
 
 
@@ -89,7 +89,7 @@ def test_lava_fixed_pt_with_pruning_equals_engine_fixed(digits):
 
 
 def test_compare_fixed_reports_bit_exact_agreement(digits):
-    from lava_aptn.models.fixed_pt import compare_fixed
+    from lava_aptn.lavarun.fixed import compare_fixed
     from lava_aptn.pruning import PruningConfig
 
     images, _ = digits(4, seed=10)

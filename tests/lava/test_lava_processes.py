@@ -3,12 +3,15 @@
 import numpy as np
 import pytest
 
+from lava_aptn.dynamics import fixed as F
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.train import CHUNK_IMAGES
 from lava_aptn.errors import ConfigError
 from lava_aptn.lavarun import build_network, fold_periods
 from lava_aptn.models import MODELS, PyPlasticSynapsesFloat, model_map, sim_config
 from lava_aptn.processes import (
+    FixedPlasticSynapses,
+    FixedWtaLayer,
     PlasticSynapses,
     PoissonImageInput,
     PruningProcess,
@@ -43,10 +46,14 @@ def test_unknown_tags_are_refused():
 
 
 def test_fixed_pt_tag_maps_the_fixed_point_processes():
-    from lava_aptn.models.fixed_pt import FixedPlasticSynapses, PyFixedPlasticSynapses
+    from lava_aptn.models.fixed_pt import PyFixedPlasticSynapses
 
     cfg = sim_config("fixed_pt")
     assert cfg.exception_proc_model_map[FixedPlasticSynapses] is PyFixedPlasticSynapses
+    for proc_cls in (FixedPlasticSynapses, FixedWtaLayer):
+        model = cfg.exception_proc_model_map[proc_cls]
+        assert model.implements_process is proc_cls
+        assert "fixed_pt" in model.tags
 
 
 def test_fold_periods_are_the_engine_chunk_ends():
@@ -77,6 +84,38 @@ def test_builder_wires_a_pruner_only_when_learning_and_pruning(images, config):
     assert np.array_equal(with_pruner.synapses.weights.init, net.w)
 
 
+def fixed_synapses(cfg, **changes):
+    """A valid FixedPlasticSynapses of ``cfg`` except for ``changes``."""
+    n_in, n = cfg.n_inputs, cfg.n_neurons
+    args = dict(
+        weights=np.zeros((n_in, n), np.int32),
+        syn_state=np.zeros((n_in, n), np.uint8),
+        xpre=np.zeros(n_in, np.int64),
+        y1=np.zeros(n, np.int64),
+        y2=np.zeros(n, np.int64),
+        seed=0,
+        stream=16,
+        first_index=0,
+        learning=True,
+    )
+    return FixedPlasticSynapses(config=cfg, **{**args, **changes})
+
+
+def test_fixed_processes_accept_the_engine_fixed_state(config):
+    from lava_aptn.engine.simulate_fixed import FixedNetwork
+
+    cfg = config(3)
+    net = FixedNetwork.fresh(cfg, seed=0)
+    syn = fixed_synapses(
+        cfg, weights=net.w, syn_state=net.syn_state, xpre=net.xpre, y1=net.fx[F.FY1]
+    )
+    layer = FixedWtaLayer(config=cfg, fx=net.fx, clock=net.clock[0], learning=False)
+    assert syn.weights.init.dtype == np.int32 and np.array_equal(syn.weights.init, net.w)
+    assert syn.weights.init is not net.w  # a copy
+    assert np.array_equal(layer.fx.init, net.fx) and layer.fx.init.dtype == np.int64
+    assert layer.clock.init.tolist() == [0]
+
+
 @pytest.mark.parametrize(
     "make, message",
     [
@@ -89,6 +128,21 @@ def test_builder_wires_a_pruner_only_when_learning_and_pruning(images, config):
             "codes",
         ),
         (lambda cfg: WtaLayer(config="not a config"), "NetworkConfig"),
+        (
+            lambda cfg: FixedWtaLayer(config=cfg, fx=np.zeros((3, 3)), clock=0, learning=True),
+            "shape",
+        ),
+        (
+            lambda cfg: FixedWtaLayer(
+                config=cfg, fx=np.zeros((F.N_FX, 3)), clock=-1, learning=False
+            ),
+            "clock",
+        ),
+        (lambda cfg: fixed_synapses(cfg, weights=np.full((100, 3), 0.5)), "integers"),
+        (lambda cfg: fixed_synapses(cfg, weights=-np.ones((100, 3), np.int32)), ">= 0"),
+        (lambda cfg: fixed_synapses(cfg, syn_state=np.full((100, 3), 7)), "codes"),
+        (lambda cfg: fixed_synapses(cfg, y2=np.zeros(4, np.int64)), "shape"),
+        (lambda cfg: fixed_synapses(cfg, seed=-1), "seed"),
         (lambda cfg: SpikeCounter(n_neurons=0), "n_neurons"),
         (
             lambda cfg: PruningProcess(
