@@ -63,6 +63,12 @@ def add_pruning_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="grouping interval SI in spikes per batch (inf: one group)",
     )
+    p.add_argument(
+        "--group-order",
+        default=None,
+        choices=("ascending", "descending"),
+        help="neuron groups by spike count: ascending (paper: most active, highest threshold)",
+    )
     p.add_argument("--prune-start", type=int, default=None, help="images before pruning (30000)")
     p.add_argument("--prune-batch", type=int, default=None, help="images per step (5000)")
 
@@ -135,6 +141,7 @@ def pruning_config(args):
         "neuron_fn": args.neuron_fn,
         "neuron_factor": args.neuron_factor,
         "spike_interval": args.spike_interval,
+        "group_order": args.group_order,
         "prune_start": args.prune_start,
         "prune_batch": args.prune_batch,
     }

@@ -82,6 +82,11 @@ class PruningConfig:
     grouping
         ``"sort"`` (the paper's rule) or ``"hardware"`` (fixed intervals); see
         :mod:`lava_aptn.pruning.grouping`.
+    group_order
+        ``"ascending"`` (the paper's): group 0, which gets the base threshold, holds the
+        neurons with the fewest spikes, so the most active neurons get the highest
+        thresholds. ``"descending"`` reverses the group indices (an ablation: the most
+        active neurons keep the most weights).
     w_max
         Largest weight (STDP clips to ``[0, w_max]``), ``> 0``.
     w_cap
@@ -115,6 +120,7 @@ class PruningConfig:
     neuron_factor: float | None = None
     spike_interval: float = 30.0
     grouping: str = "sort"
+    group_order: str = "ascending"
     w_max: float = 1.0
     w_cap: float | None = None
     prune_start: int = 30_000
@@ -157,6 +163,10 @@ class PruningConfig:
         put("spike_interval", check_spike_interval(self.spike_interval))
         if self.grouping not in GROUPINGS:
             raise ConfigError(f"grouping must be one of {GROUPINGS}, got {self.grouping!r}")
+        if self.group_order not in GROUP_ORDERS:
+            raise ConfigError(
+                f"group_order must be one of {GROUP_ORDERS}, got {self.group_order!r}"
+            )
         put("prune_start", _integer("prune_start", self.prune_start, 0))
         put("prune_batch", _integer("prune_batch", self.prune_batch, 1))
         s0 = _number("spike_th0", self.spike_th0)
@@ -185,6 +195,10 @@ class PruningConfig:
                 value = getattr(value, "__name__", None) or repr(value)
             out[f.name] = value
         return out
+
+
+#: Orders of the neuron groups (:attr:`PruningConfig.group_order`).
+GROUP_ORDERS = ("ascending", "descending")
 
 
 def paper_config(*, method: str, neurons: int, **overrides: Any) -> PruningConfig:

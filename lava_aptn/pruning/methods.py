@@ -163,6 +163,13 @@ class _ConfigMethod:
         grouping = group_neurons(
             spike_counts=counts, spike_interval=c.spike_interval, grouping=c.grouping
         )
+        if c.group_order == "descending":  # most active neurons in group 0
+            last = grouping.n_groups - 1
+            grouping = Grouping(
+                groups=readonly(last - grouping.groups),
+                sizes=readonly(grouping.sizes[::-1].copy()),
+                starts=readonly(grouping.starts[::-1].copy()),
+            )
         fn = make_adaptation_fn(c.neuron_fn, factor=c.neuron_factor, w_cap=c.w_cap)
         table = threshold_table(
             fn,

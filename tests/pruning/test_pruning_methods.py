@@ -108,6 +108,23 @@ def test_apn_thresholds_constant_over_time():
         assert out.thresholds.tolist() == pytest.approx([0.225, 0.1, 0.15, 0.1], abs=1e-15)
 
 
+def test_descending_group_order_gives_the_most_active_neurons_the_base_threshold():
+    # Same groups as above, indices reversed: n0 (100 spikes) -> G0, n2 -> G1, n1/n3 -> G2.
+    # k = 1, w_global = 0.2: G0 0.2, G1 0.3, G2 0.45 -> n0 0.2, n1 0.45, n2 0.3, n3 0.45.
+    #   n0: 0.50, 0.44, 0.46 keep, 0.05 cut;  n1: only 0.10, 0.20, 0.35, 0.15 -> all cut
+    #   n2: 0.32, 0.31 keep, 0.25, 0.29 cut;  n3: 0.90 keep, 0.19 and the frozen 0.21 cut
+    out = step("aptn", group_order="descending")
+    assert out.groups.tolist() == [0, 2, 1, 2]
+    assert out.group_sizes.tolist() == [1, 1, 2]
+    assert out.thresholds.tolist() == pytest.approx([0.2, 0.45, 0.3, 0.45], abs=1e-15)
+    expected_state = np.array(
+        [[A, R, R, R], [A, R, A, A], [R, R, A, R], [A, R, R, R]], dtype=np.uint8
+    )
+    np.testing.assert_array_equal(out.syn_state, expected_state)
+    with pytest.raises(ConfigError, match="group_order must be one of"):
+        cfg(method="aptn", group_order="random")
+
+
 def test_apt_one_threshold_growing_with_k():
     # f1(0.1, k) with a = 2: k = 2 -> 0.4 for every neuron; group = everyone
     # cut: n0 0.05; n1 0.10 0.20 0.35 0.15 (all); n2 0.25 0.32 0.31 0.29 (all); n3 0.19 0.21
