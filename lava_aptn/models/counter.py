@@ -20,8 +20,9 @@ from lava_aptn.processes.input import CTRL_IMAGE_END, CTRL_PRESENTATION_END
 class PySpikeCounterModel(PyLoihiProcessModel):
     """Adds one per non-zero entry of ``s_in``; closes records on the control flags.
 
-    Counting is exact in float64 up to 2**53 spikes, so the model serves any precision;
-    a ``fixed_pt`` tag can be added with the fixed-point models.
+    Counting is exact in float64 up to 2**53 spikes, so the model serves any precision:
+    the ``fixed_pt`` configuration (:func:`lava_aptn.models.fixed_pt.fixed_model_map`)
+    uses it too.
     """
 
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)

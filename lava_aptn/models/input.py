@@ -29,7 +29,8 @@ class PyPoissonImageInputModel(PyLoihiProcessModel):
     engine's key and rate (``max_rate / 255 + r * rate_step / 255`` per level, as in
     :func:`lava_aptn.engine.simulate.run_images`); step ``s`` sends the pixels of
     ``step_ptr[s]:step_ptr[s + 1]``. The spikes are binary, so the model serves any
-    precision; a ``fixed_pt`` tag can be added when the fixed-point models exist.
+    precision: the ``fixed_pt`` configuration
+    (:func:`lava_aptn.models.fixed_pt.fixed_model_map`) uses it too.
     """
 
     s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
