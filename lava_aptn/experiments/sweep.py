@@ -416,11 +416,24 @@ def run_sweep(
         bar.close()
         executor.close()
     _write_failed(out, summary.failed)
-    if not summary.failed:  # every point done: the prefixes are no longer needed
-        for path in prefix_dir.glob("*.npz"):
-            path.unlink()
+    _remove_spent_prefixes(grid, out)
     summary.wall_seconds = time.perf_counter() - t0
     return summary
+
+
+def _remove_spent_prefixes(grid: Grid, out: Path) -> None:
+    """Delete the prefixes whose every point in the whole grid is done (none else).
+
+    Points outside ``only`` and other sweeps into the same folder may still need theirs.
+    """
+    needed: dict[str, bool] = {}
+    for p in grid.points():
+        key = grid.prefix_key(p)
+        needed[key] = needed.get(key, False) or not is_done(out, p)
+    for key, still in needed.items():
+        path = out / "prefixes" / f"{key}.npz"
+        if not still and path.exists():
+            path.unlink()
 
 
 def _describe(error: BaseException) -> str:

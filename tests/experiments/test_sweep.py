@@ -218,6 +218,32 @@ def test_only_selects_points(tmp_path, digits):
         select(grid.points(), {"colour": ["red"]})
 
 
+def test_a_partial_sweep_keeps_the_prefixes_other_points_need(tmp_path, digits):
+    grid, _ = _grid(tmp_path)
+    out = tmp_path / "out"
+    run_sweep(
+        grid,
+        out,
+        jobs=1,
+        data=_data(digits),
+        only={"seed": ["0"], "method": ["none"]},
+        progress=False,
+        log=lambda m: None,
+    )
+    # seed 0's prefix is still needed by its constant and aptn points; seed 1's never built
+    assert [p.name for p in (out / "prefixes").glob("*.npz")] == ["mnist-n8-s0-start60-batch20.npz"]
+    run_sweep(
+        grid,
+        out,
+        jobs=1,
+        data=_data(digits),
+        only={"seed": ["0"]},
+        progress=False,
+        log=lambda m: None,
+    )
+    assert not list((out / "prefixes").glob("*.npz"))  # every seed-0 point is done
+
+
 def test_report_of_a_folder_that_is_not_a_sweep(tmp_path):
     with pytest.raises(LavaAptnError, match="not a sweep folder"):
         make_report(tmp_path, tmp_path / "r")
