@@ -87,6 +87,7 @@ def test_notebook_runs_and_draws_its_figures(path, tmp_path):
         nb,
         kernel_name="python3",
         timeout=CELL_TIMEOUT_S,
+        startup_timeout=300,  # a loaded CI machine can take minutes to start a kernel
         resources={"metadata": {"path": str(path.parent)}},
     )
     # Run folders made with tempfile land under pytest's tmp_path, which pytest cleans up; the
