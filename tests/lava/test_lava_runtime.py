@@ -72,10 +72,24 @@ def _gone(pid):
         return f.read().split(")")[-1].split()[0] == "Z"
 
 
+def _default_sigint():
+    """Give the child a default SIGINT whatever the test process inherited or set.
+
+    A blocked or ignored SIGINT survives exec: under the full suite the script sometimes
+    started with it ignored, so Ctrl-C never reached it and the test timed out.
+    """
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_every_lava_process():
     script = INTERRUPTED_RUN.format(tests=str(Path(__file__).parent))
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
     )
     pids: list[int] = []
     try:
