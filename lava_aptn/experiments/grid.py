@@ -105,7 +105,7 @@ class Point:
         parts = [self.dataset, f"n{self.neurons}", self.method, f"s{self.seed}"]
         if self.target is not None:
             parts.append(f"c{self.target:g}")
-        parts += [f"{name}{_text(value)}" for name, value in self.pruning]
+        parts += [f"{name}{value_text(value)}" for name, value in self.pruning]
         return "-".join(parts)
 
     def axes(self) -> dict[str, Any]:
@@ -121,7 +121,10 @@ class Point:
         return out
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """Text of an axis value as keys, ``--only`` and reports show it (``inf``, ``0.1``)."""
+    if value is None:
+        return ""
     if isinstance(value, float):
         return "inf" if math.isinf(value) else f"{value:g}"
     return str(value)

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from lava_aptn.errors import LavaAptnError
+from lava_aptn.experiments.grid import value_text
 from lava_aptn.experiments.sweep import read_plan
 from lava_aptn.io import atomic_write_bytes, atomic_write_text
 
@@ -162,13 +163,7 @@ def _pruning_axes(rows: list[dict]) -> set[str]:
 
 
 def _label(agg: dict, by: list[str]) -> str:
-    return "/".join(_fmt_value(agg[k]) for k in by)
-
-
-def _fmt_value(v: Any) -> str:
-    if isinstance(v, float):
-        return "inf" if math.isinf(v) else f"{v:g}"
-    return "" if v is None else str(v)
+    return "/".join(value_text(agg[k]) for k in by)
 
 
 def _fmt(metric: str, mean: float, std: float, n: int) -> str:
@@ -200,7 +195,7 @@ def markdown_table(
             head.append(f"{m} (paper)")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for agg in aggs:
-        cells = [_fmt_value(agg[k]) for k in by] + [str(agg["seeds"])]
+        cells = [value_text(agg[k]) for k in by] + [str(agg["seeds"])]
         ref = paper.get(_label(agg, by), {})
         for m in metrics:
             cells.append(_fmt(m, agg[m], agg[f"{m}_std"], agg["seeds"]))

@@ -91,9 +91,11 @@ def draw(rows: list[dict], spec: dict) -> bytes:
 
 
 def _series_text(name: str, value: Any) -> str:
+    from lava_aptn.experiments.grid import value_text
+
     if value is None:
         return ""
-    text = "inf" if isinstance(value, float) and math.isinf(value) else str(value)
+    text = value_text(value)
     return text if name in ("method", "dataset", "time_fn", "neuron_fn") else f"{name}={text}"
 
 

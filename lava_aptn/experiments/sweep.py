@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from lava_aptn.errors import ConfigError, LavaAptnError
-from lava_aptn.experiments.grid import Grid, Point, grid_from_dict
+from lava_aptn.experiments.grid import Grid, Point, grid_from_dict, value_text
 from lava_aptn.io import atomic_write_json, atomic_write_text
 
 PLAN = "plan.json"
@@ -300,14 +300,8 @@ def select(points: list[Point], only: dict[str, list[str]] | None) -> list[Point
     return [
         p
         for p in points
-        if all(_text_of(p.axes()[axis]) in values for axis, values in only.items())
+        if all(value_text(p.axes()[axis]) in values for axis, values in only.items())
     ]
-
-
-def _text_of(value: Any) -> str:
-    if isinstance(value, float):
-        return "inf" if value == float("inf") else f"{value:g}"
-    return str(value)
 
 
 def run_sweep(
