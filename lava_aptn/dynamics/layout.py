@@ -28,11 +28,22 @@ RECENT_E = 2  #: ids of the excitatory neurons that fired recently (a list, see 
 RECENT_I = 3  #: ids of the inhibitory neurons that fired recently
 N_RECENT_E = 4  #: column 0: length of the RECENT_E list
 N_RECENT_I = 5  #: column 0: length of the RECENT_I list
-N_INT_STATE = 6
+AWAKE_I = 6  #: ids of the inhibitory neurons updated each step (a list, see below)
+N_AWAKE_I = 7  #: column 0: length of the AWAKE_I list
+IS_AWAKE_I = 8  #: 1 where an inhibitory neuron is on the AWAKE_I list, else 0
+STEPPED = 9  #: column 0: the last time step the neurons were advanced to
+N_INT_STATE = 10
 
 # A neuron is "recent" from its spike until ``recent_steps`` later: the lists let the
 # per-step loops reset refractory and inter-spike-interval flags, and apply pre-spike
 # depression, by visiting only the few neurons that fired lately.
+
+# An inhibitory neuron whose state is an exact fixed point of its update (no
+# conductance, ``v`` unchanged by the step, not refractory) "sleeps": it is left off the
+# AWAKE_I list and skipped, which gives bit for bit the values updating it would. It
+# wakes when its excitatory partner fired at the previous step (the only input the WTA
+# wiring gives it) and every neuron wakes when the clock jumps (a rest between
+# presentations, a restored checkpoint). A list holding every neuron is always valid.
 
 #: "Never spiked": far enough in the past for every refractory or trace horizon.
 NEVER = -(2**40)

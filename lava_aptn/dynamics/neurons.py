@@ -18,6 +18,7 @@ import numba as nb
 import numpy as np
 
 from lava_aptn.dynamics.layout import (
+    AWAKE_I,
     BLOCK_E,
     BLOCK_I,
     GE_E,
@@ -26,12 +27,17 @@ from lava_aptn.dynamics.layout import (
     GI_I,
     HOLD_E,
     HOLD_I,
+    IS_AWAKE_I,
     LAST_E,
     LAST_I,
+    N_AWAKE_I,
+    N_INT_STATE,
     N_RECENT_E,
     N_RECENT_I,
+    NEVER,
     RECENT_E,
     RECENT_I,
+    STEPPED,
     THETA,
     V_E,
     V_I,
@@ -41,20 +47,115 @@ from lava_aptn.dynamics.layout import (
 
 
 @nb.njit(cache=True, error_model="numpy", inline="always")
-def _membrane(v, ge, gi, hold, a, v_rest, e_exc, e_inh):
-    """Backward-Euler membrane step; ``v`` is kept where ``hold`` is set (refractory)."""
+def _excitatory(v, ge, gi, theta, y1, y2, block, p, decay_theta):
+    """One fused pass over the excitatory neurons; returns how many cross threshold.
+
+    Per neuron: the backward-Euler membrane step from the conductances at the start of
+    the step (refractory neurons are reset afterwards), the exact decay of ``ge``,
+    ``gi``, the post traces and ``theta`` (``decay_theta`` is 1.0 when not learning), and
+    the threshold test ``v > v_thresh + theta + block`` on the new values. One loop
+    over every row keeps the state in registers and LLVM vectorises it; it runs
+    faster than one short loop per row.
+    """
+    a, v_rest, e_exc, e_inh = p.e_dt_tau, p.e_v_rest, p.e_e_exc, p.e_e_inh
+    d_ge, d_gi, d1, d2, v_thresh = (
+        p.e_decay_ge,
+        p.e_decay_gi,
+        p.decay_post1,
+        p.decay_post2,
+        p.e_v_thresh,
+    )
+    fired = 0
     for i in range(v.shape[0]):
-        vn = (v[i] + a * (v_rest + ge[i] * e_exc + gi[i] * e_inh)) / (
-            1.0 + a * (1.0 + ge[i] + gi[i])
-        )
-        v[i] = v[i] if hold[i] > 0.0 else vn
+        g_e = ge[i]
+        g_i = gi[i]
+        v_old = v[i]
+        vn = (v_old + a * (v_rest + g_e * e_exc + g_i * e_inh)) / (1.0 + a * (1.0 + g_e + g_i))
+        v[i] = vn
+        ge[i] = g_e * d_ge
+        gi[i] = g_i * d_gi
+        y1[i] *= d1
+        y2[i] *= d2
+        th = theta[i] * decay_theta
+        theta[i] = th
+        fired += np.int64(vn > v_thresh + th + block[i])
+    return fired
 
 
 @nb.njit(cache=True, error_model="numpy", inline="always")
-def _scale(x, factor):
-    """Exact exponential decay by one step: ``x *= factor``."""
-    for i in range(x.shape[0]):
-        x[i] *= factor
+def _wake(ist, i):
+    """Put inhibitory neuron ``i`` on the awake list (no-op if it is on it)."""
+    if ist[IS_AWAKE_I, i] == 0:
+        ist[IS_AWAKE_I, i] = 1
+        ist[AWAKE_I, ist[N_AWAKE_I, 0]] = i
+        ist[N_AWAKE_I, 0] += 1
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _wake_inhibitory(ist, t):
+    """Wake the inhibitory neurons that may change at step ``t`` (see the layout notes)."""
+    n = ist.shape[1]
+    if t != ist[STEPPED, 0] + 1:
+        for i in range(n):
+            ist[AWAKE_I, i] = i
+            ist[IS_AWAKE_I, i] = 1
+        ist[N_AWAKE_I, 0] = n
+    else:
+        recent, last_e = ist[RECENT_E], ist[LAST_E]
+        for k in range(ist[N_RECENT_E, 0]):
+            i = recent[k]
+            if last_e[i] == t - 1:
+                _wake(ist, i)
+    ist[STEPPED, 0] = t
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _inhibitory(v, ge, gi, hold, block, p, ist):
+    """Advance the awake inhibitory neurons (as :func:`_excitatory`, no theta).
+
+    A neuron that comes out of the step unchanged with no conductance, outside its
+    refractory period and below threshold leaves the awake list (it is at a fixed
+    point: further steps would not change it). Returns how many cross threshold.
+    """
+    a, v_rest, e_exc, e_inh = p.i_dt_tau, p.i_v_rest, p.i_e_exc, p.i_e_inh
+    d_ge, d_gi, v_thresh = p.i_decay_ge, p.i_decay_gi, p.i_v_thresh
+    awake, is_awake = ist[AWAKE_I], ist[IS_AWAKE_I]
+    fired = 0
+    kept = 0
+    for k in range(ist[N_AWAKE_I, 0]):
+        i = awake[k]
+        g_e = ge[i]
+        g_i = gi[i]
+        v_old = v[i]
+        vn = (v_old + a * (v_rest + g_e * e_exc + g_i * e_inh)) / (1.0 + a * (1.0 + g_e + g_i))
+        v[i] = vn
+        ge[i] = g_e * d_ge
+        gi[i] = g_i * d_gi
+        fire = vn > v_thresh + block[i]
+        fired += np.int64(fire)
+        if (
+            vn == v_old
+            and g_e == 0.0
+            and g_i == 0.0
+            and hold[i] == 0.0
+            and block[i] == 0.0
+            and not fire
+        ):
+            is_awake[i] = 0
+        else:
+            awake[kept] = i
+            kept += 1
+    ist[N_AWAKE_I, 0] = kept
+    return fired
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _hold_at_reset(recent, n_recent, hold, v, v_reset):
+    """Put the refractory neurons (all on the recent list) back at ``v_reset``."""
+    for k in range(n_recent):
+        i = recent[k]
+        if hold[i] > 0.0:
+            v[i] = v_reset
 
 
 @nb.njit(cache=True, error_model="numpy", inline="always")
@@ -88,6 +189,12 @@ def neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i):
     refractory period. A spike resets ``v``, sets the flags, puts the neuron on its
     population's recent list and, when learning, raises ``theta`` by ``theta_plus``.
 
+    Speed-ups that change no value (``tests/engine/test_fast_paths.py``): one fused,
+    vectorised pass per population; refractory neurons are put back at ``v_reset``
+    after it (they are all on the recent list, and their threshold is blocked during
+    the pass); inhibitory neurons at an exact fixed point sleep off the awake list
+    (:mod:`lava_aptn.dynamics.layout`).
+
     Parameters
     ----------
     fs : ndarray of float64, shape (N_FLOAT_STATE, N)
@@ -115,6 +222,7 @@ def neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i):
     last_e, last_i = ist[LAST_E], ist[LAST_I]
     ref_e, ref_i = int(p.e_ref_steps), int(p.i_ref_steps)
     hold_steps_e = int(p.hold_e_steps)
+    _wake_inhibitory(ist, t)
     ist[N_RECENT_E, 0] = _release(
         ist[RECENT_E],
         ist[N_RECENT_E, 0],
@@ -129,23 +237,12 @@ def neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i):
     ist[N_RECENT_I, 0] = _release(
         ist[RECENT_I], ist[N_RECENT_I, 0], last_i, hold_i, block_i, t, ref_i, ref_i, ref_i
     )
-    # Short loops over few arrays each: LLVM vectorises them (one fused loop over
-    # every state row defeats its alias analysis and runs scalar, ~4x slower).
-    _membrane(v_e, ge_e, gi_e, hold_e, p.e_dt_tau, p.e_v_rest, p.e_e_exc, p.e_e_inh)
-    _membrane(v_i, ge_i, gi_i, hold_i, p.i_dt_tau, p.i_v_rest, p.i_e_exc, p.i_e_inh)
-    _scale(ge_e, p.e_decay_ge)
-    _scale(gi_e, p.e_decay_gi)
-    _scale(ge_i, p.i_decay_ge)
-    _scale(gi_i, p.i_decay_gi)
-    _scale(fs[Y1], p.decay_post1)
-    _scale(fs[Y2], p.decay_post2)
-    if learning:
-        _scale(theta, p.e_decay_theta)
-    any_spike = 0
-    for i in range(n):
-        fire_e = v_e[i] > p.e_v_thresh + theta[i] + block_e[i]
-        fire_i = v_i[i] > p.i_v_thresh + block_i[i]
-        any_spike += np.int64(fire_e) + np.int64(fire_i)
+    decay_theta = p.e_decay_theta if learning else 1.0
+    any_spike = _excitatory(
+        v_e, ge_e, gi_e, theta, fs[Y1], fs[Y2], block_e, p, decay_theta
+    ) + _inhibitory(v_i, ge_i, gi_i, hold_i, block_i, p, ist)
+    _hold_at_reset(ist[RECENT_E], ist[N_RECENT_E, 0], hold_e, v_e, p.e_v_reset)
+    _hold_at_reset(ist[RECENT_I], ist[N_RECENT_I, 0], hold_i, v_i, p.i_v_reset)
     n_e = 0
     n_i = 0
     if any_spike == 0:
@@ -154,8 +251,16 @@ def neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i):
         if v_e[i] > p.e_v_thresh + theta[i] + block_e[i]:
             spiked_e[n_e] = i
             n_e += 1
+    awake = ist[AWAKE_I]
+    for k in range(ist[N_AWAKE_I, 0]):
+        i = awake[k]
         if v_i[i] > p.i_v_thresh + block_i[i]:
-            spiked_i[n_i] = i
+            # insert in ascending order: spikes are delivered in neuron order
+            m = n_i
+            while m > 0 and spiked_i[m - 1] > i:
+                spiked_i[m] = spiked_i[m - 1]
+                m -= 1
+            spiked_i[m] = i
             n_i += 1
     _after_spikes(
         spiked_e,
@@ -212,6 +317,34 @@ def _after_spikes(
         if not in_list:
             recent[n_recent[0]] = i
             n_recent[0] += 1
+
+
+def fresh_int_state(n: int) -> np.ndarray:
+    """Return the int state of ``n`` neurons that never fired (all inhibitory awake)."""
+    ist = np.zeros((N_INT_STATE, n), dtype=np.int64)
+    ist[LAST_E] = NEVER
+    ist[LAST_I] = NEVER
+    ist[AWAKE_I] = np.arange(n)
+    ist[IS_AWAKE_I] = 1
+    ist[N_AWAKE_I, 0] = n
+    ist[STEPPED, 0] = NEVER
+    return ist
+
+
+def upgrade_int_state(ist: np.ndarray) -> np.ndarray:
+    """Return ``ist`` with the rows a state saved before the awake list lacks.
+
+    The rows are filled with every inhibitory neuron awake, which is always valid.
+    """
+    if ist.shape[0] == N_INT_STATE:
+        return ist
+    if ist.shape[0] != AWAKE_I:
+        raise ValueError(
+            f"int state has {ist.shape[0]} rows; expected {N_INT_STATE} (or {AWAKE_I} "
+            "from an older version)"
+        )
+    extra = fresh_int_state(ist.shape[1])[AWAKE_I:]
+    return np.concatenate([ist, extra])
 
 
 @nb.njit(cache=True, error_model="numpy")

@@ -9,6 +9,7 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
+from lava_aptn.dynamics.neurons import fresh_int_state, upgrade_int_state
 from lava_aptn.dynamics.params import StepParams
 from lava_aptn.dynamics.synapses import fold_scale, synapse_masks
 from lava_aptn.pruning.state import ACTIVE, FROZEN, REMOVED, STATE_DTYPE
@@ -25,13 +26,6 @@ def initial_weights(config: NetworkConfig, seed: int) -> np.ndarray:
     rng = np.random.default_rng([int(seed), 0x5EED])
     u = rng.random((config.n_inputs, config.n_neurons))
     return (u + config.syn.init_offset) * config.syn.init_scale
-
-
-def _fresh_int_state(n: int) -> np.ndarray:
-    ist = np.zeros((L.N_INT_STATE, n), dtype=np.int64)
-    ist[L.LAST_E] = L.NEVER
-    ist[L.LAST_I] = L.NEVER
-    return ist  # empty recent lists
 
 
 @dataclass
@@ -83,7 +77,7 @@ class Network:
             syn_state=np.full((n_in, n), ACTIVE, dtype=STATE_DTYPE),
             scale=np.ones(n),
             fs=fs,
-            ist=_fresh_int_state(n),
+            ist=fresh_int_state(n),
             last_pre=np.full(n_in, L.NEVER, dtype=np.int64),
             clock=np.zeros(1, dtype=np.int64),
         )
@@ -141,7 +135,9 @@ class Network:
         missing = [name for name in STATE_ARRAYS if name not in state]
         if missing:
             raise ValueError(f"network state lacks arrays {missing}")
-        return cls(config=config, **{name: np.array(state[name]) for name in STATE_ARRAYS})
+        arrays = {name: np.array(state[name]) for name in STATE_ARRAYS}
+        arrays["ist"] = upgrade_int_state(arrays["ist"])
+        return cls(config=config, **arrays)
 
     def simulate(
         self,

@@ -29,7 +29,7 @@ from lava_aptn.dynamics.synapses import (
     depression_steps,
     normalize,
     potentiate,
-    transmit,
+    transmit_many,
 )
 from lava_aptn.encoding import encode_into, presentation_key
 
@@ -79,9 +79,9 @@ def present(
             n_recent = ist[L.N_RECENT_E, 0]
             if learning:
                 depression_steps(fs[L.Y1], scale, recent, n_recent, p, dep)
+            transmit_many(pixels, a, b, w, scale, ge)
             for k in range(a, b):
                 j = pixels[k]
-                transmit(j, w, scale, ge)
                 if learning:
                     changed = depress(
                         j, w, plastic, dep, recent, n_recent, ist[L.LAST_E], t, dep_steps, rawsum

@@ -17,7 +17,7 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
-from lava_aptn.dynamics.neurons import neuron_step, rest, wta_spikes
+from lava_aptn.dynamics.neurons import fresh_int_state, neuron_step, rest, wta_spikes
 from lava_aptn.dynamics.params import StepParams
 from lava_aptn.dynamics.synapses import (
     depress,
@@ -142,9 +142,7 @@ def warm_up() -> None:
     plastic = np.ones((n_in, n))
     scale, rawsum = np.ones(n), w.sum(axis=0)
     fs = np.zeros((L.N_FLOAT_STATE, n))
-    ist = np.zeros((L.N_INT_STATE, n), dtype=np.int64)
-    ist[L.LAST_E] = L.NEVER
-    ist[L.LAST_I] = L.NEVER
+    ist = fresh_int_state(n)
     work = np.zeros(n, dtype=np.int64)
     idx = np.arange(1, dtype=np.int64)
     out = np.zeros(n)

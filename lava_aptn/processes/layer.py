@@ -8,6 +8,7 @@ from lava.magma.core.process.variable import Var
 
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics import layout as L
+from lava_aptn.dynamics.neurons import fresh_int_state
 from lava_aptn.errors import ConfigError
 from lava_aptn.processes import _checks
 
@@ -21,10 +22,7 @@ def fresh_state(config: NetworkConfig) -> tuple[np.ndarray, np.ndarray]:
     fs = np.zeros((L.N_FLOAT_STATE, n))
     fs[L.V_E] = config.exc.v_rest_mv
     fs[L.V_I] = config.inh.v_rest_mv
-    ist = np.zeros((L.N_INT_STATE, n), dtype=np.int64)
-    ist[L.LAST_E] = L.NEVER
-    ist[L.LAST_I] = L.NEVER
-    return fs, ist
+    return fs, fresh_int_state(n)
 
 
 class WtaLayer(_checks.CheckedProcess):
