@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup data demo test lint bench clean
+.PHONY: setup data demo test lint bench clean clean-numba
 
 setup: $(STAMP) data
 
@@ -33,3 +33,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# numba does not recompile a cached kernel when only a callee in another file changed
+clean-numba:
+	find lava_aptn -name '*.nbi' -delete -o -name '*.nbc' -delete
