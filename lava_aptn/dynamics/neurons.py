@@ -31,6 +31,7 @@ from lava_aptn.dynamics.layout import (
     LAST_E,
     LAST_I,
     N_AWAKE_I,
+    N_FLOAT_STATE,
     N_INT_STATE,
     N_RECENT_E,
     N_RECENT_I,
@@ -44,6 +45,12 @@ from lava_aptn.dynamics.layout import (
     Y1,
     Y2,
 )
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _membrane(v, g_e, g_i, a, v_rest, e_exc, e_inh):
+    """Backward-Euler membrane step of one neuron (module docstring), mV."""
+    return (v + a * (v_rest + g_e * e_exc + g_i * e_inh)) / (1.0 + a * (1.0 + g_e + g_i))
 
 
 @nb.njit(cache=True, error_model="numpy", inline="always")
@@ -70,7 +77,7 @@ def _excitatory(v, ge, gi, theta, y1, y2, block, p, decay_theta):
         g_e = ge[i]
         g_i = gi[i]
         v_old = v[i]
-        vn = (v_old + a * (v_rest + g_e * e_exc + g_i * e_inh)) / (1.0 + a * (1.0 + g_e + g_i))
+        vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh)
         v[i] = vn
         ge[i] = g_e * d_ge
         gi[i] = g_i * d_gi
@@ -92,20 +99,16 @@ def _wake(ist, i):
 
 
 @nb.njit(cache=True, error_model="numpy", inline="always")
-def _wake_inhibitory(ist, t):
-    """Wake the inhibitory neurons that may change at step ``t`` (see the layout notes)."""
-    n = ist.shape[1]
+def _wake_all_after_jump(ist, t):
+    """Wake every inhibitory neuron when ``t`` does not follow the last step.
+
+    A rest or a restored state changed them outside the step loop.
+    """
     if t != ist[STEPPED, 0] + 1:
-        for i in range(n):
+        for i in range(ist.shape[1]):
             ist[AWAKE_I, i] = i
             ist[IS_AWAKE_I, i] = 1
-        ist[N_AWAKE_I, 0] = n
-    else:
-        recent, last_e = ist[RECENT_E], ist[LAST_E]
-        for k in range(ist[N_RECENT_E, 0]):
-            i = recent[k]
-            if last_e[i] == t - 1:
-                _wake(ist, i)
+        ist[N_AWAKE_I, 0] = ist.shape[1]
     ist[STEPPED, 0] = t
 
 
@@ -127,7 +130,7 @@ def _inhibitory(v, ge, gi, hold, block, p, ist):
         g_e = ge[i]
         g_i = gi[i]
         v_old = v[i]
-        vn = (v_old + a * (v_rest + g_e * e_exc + g_i * e_inh)) / (1.0 + a * (1.0 + g_e + g_i))
+        vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh)
         v[i] = vn
         ge[i] = g_e * d_ge
         gi[i] = g_i * d_gi
@@ -222,7 +225,7 @@ def neuron_step(fs, ist, t, p, learning, spiked_e, spiked_i):
     last_e, last_i = ist[LAST_E], ist[LAST_I]
     ref_e, ref_i = int(p.e_ref_steps), int(p.i_ref_steps)
     hold_steps_e = int(p.hold_e_steps)
-    _wake_inhibitory(ist, t)
+    _wake_all_after_jump(ist, t)
     ist[N_RECENT_E, 0] = _release(
         ist[RECENT_E],
         ist[N_RECENT_E, 0],
@@ -319,6 +322,17 @@ def _after_spikes(
             n_recent[0] += 1
 
 
+def fresh_state(config) -> tuple[np.ndarray, np.ndarray]:
+    """Return the packed float and int state of an untrained layer (at rest, never fired).
+
+    ``config`` is a :class:`~lava_aptn.config.NetworkConfig`.
+    """
+    fs = np.zeros((N_FLOAT_STATE, config.n_neurons))
+    fs[V_E] = config.exc.v_rest_mv
+    fs[V_I] = config.inh.v_rest_mv
+    return fs, fresh_int_state(config.n_neurons)
+
+
 def fresh_int_state(n: int) -> np.ndarray:
     """Return the int state of ``n`` neurons that never fired (all inhibitory awake)."""
     ist = np.zeros((N_INT_STATE, n), dtype=np.int64)
@@ -378,12 +392,13 @@ def rest(fs, p, learning):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p):
+def wta_spikes(fs, ist, spiked_e, n_e, spiked_i, n_i, p):
     """Deliver one step's spikes inside the WTA layer (after any potentiation).
 
     Each excitatory spike resets its neuron's post traces ``y1``, ``y2`` to 1 and excites
-    its paired inhibitory neuron by ``w_exc_inh``; each inhibitory spike inhibits every
-    other excitatory neuron by ``w_inh_exc``. The increments act from the next step.
+    its paired inhibitory neuron by ``w_exc_inh`` (waking it: ``ist``'s awake list); each
+    inhibitory spike inhibits every other excitatory neuron by ``w_inh_exc``. The
+    increments act from the next step.
     """
     n = fs.shape[1]
     for k in range(n_e):
@@ -391,6 +406,7 @@ def wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p):
         fs[Y1, i] = 1.0
         fs[Y2, i] = 1.0
         fs[GE_I, i] += p.w_exc_inh
+        _wake(ist, i)
     for k in range(n_i):
         src = spiked_i[k]
         for i in range(n):

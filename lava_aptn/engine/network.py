@@ -9,7 +9,7 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
-from lava_aptn.dynamics.neurons import fresh_int_state, upgrade_int_state
+from lava_aptn.dynamics.neurons import fresh_state, upgrade_int_state
 from lava_aptn.dynamics.params import StepParams
 from lava_aptn.dynamics.synapses import fold_scale, synapse_masks
 from lava_aptn.pruning.state import ACTIVE, FROZEN, REMOVED, STATE_DTYPE
@@ -68,16 +68,14 @@ class Network:
     def fresh(cls, config: NetworkConfig, seed: int) -> Network:
         """Return an untrained, fully connected network with seeded initial weights."""
         n, n_in = config.n_neurons, config.n_inputs
-        fs = np.zeros((L.N_FLOAT_STATE, n))
-        fs[L.V_E] = config.exc.v_rest_mv
-        fs[L.V_I] = config.inh.v_rest_mv
+        fs, ist = fresh_state(config)
         return cls(
             config=config,
             w=initial_weights(config, seed),
             syn_state=np.full((n_in, n), ACTIVE, dtype=STATE_DTYPE),
             scale=np.ones(n),
             fs=fs,
-            ist=fresh_int_state(n),
+            ist=ist,
             last_pre=np.full(n_in, L.NEVER, dtype=np.int64),
             clock=np.zeros(1, dtype=np.int64),
         )

@@ -100,7 +100,7 @@ def present(
                 counters[L.POT_NOMINAL] += n_active_col[i]
                 counters[L.POT_EFFECTIVE] += changed
             spike_counts[i] += 1
-        wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p)
+        wta_spikes(fs, ist, spiked_e, n_e, spiked_i, n_i, p)
         total_e += n_e
         counters[L.EXC_SPIKES] += n_e
         counters[L.INH_SPIKES] += n_i

@@ -96,7 +96,7 @@ def stdp_step(
 
 
 @nb.njit(cache=True, error_model="numpy")
-def wta_after_step(fs, delta, spiked_e, n_e, spiked_i, n_i, p, spikes_out):
+def wta_after_step(fs, ist, delta, spiked_e, n_e, spiked_i, n_i, p, spikes_out):
     """Finish step ``t`` of the layer after :func:`~lava_aptn.dynamics.neurons.neuron_step`.
 
     Adds the input conductance increment ``delta`` to ``g_e`` (acting from ``t + 1``);
@@ -111,7 +111,7 @@ def wta_after_step(fs, delta, spiked_e, n_e, spiked_i, n_i, p, spikes_out):
         spikes_out[i] = 0.0
     for k in range(n_e):
         spikes_out[spiked_e[k]] = 1.0
-    wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p)
+    wta_spikes(fs, ist, spiked_e, n_e, spiked_i, n_i, p)
 
 
 def rest_traces(y1: np.ndarray, y2: np.ndarray, p: StepParams, scratch: np.ndarray) -> None:
@@ -148,7 +148,7 @@ def warm_up() -> None:
     out = np.zeros(n)
     n_e, n_i = neuron_step(fs, ist, 0, p, True, work, work.copy())
     neuron_step(fs, ist, 1, p, False, work, work.copy())
-    wta_after_step(fs, out, work, n_e, work, n_i, p, out.copy())
+    wta_after_step(fs, ist, out, work, n_e, work, n_i, p, out.copy())
     rest(fs, p, True)
     rest(fs, p, False)
     transmit_spikes(idx, w, scale, out)

@@ -56,7 +56,15 @@ class PyWtaLayerFloat(PyLoihiProcessModel):
         )
         delta = self.a_in.recv()
         wta_after_step(
-            self.state, delta, self._spiked_e, n_e, self._spiked_i, n_i, self._p, self._spikes
+            self.state,
+            self.int_state,
+            delta,
+            self._spiked_e,
+            n_e,
+            self._spiked_i,
+            n_i,
+            self._p,
+            self._spikes,
         )
         self.s_out.send(self._spikes)
         self.clock[0] = t + 1

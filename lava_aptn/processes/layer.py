@@ -7,22 +7,9 @@ from lava.magma.core.process.ports.ports import InPort, OutPort
 from lava.magma.core.process.variable import Var
 
 from lava_aptn.config import NetworkConfig
-from lava_aptn.dynamics import layout as L
-from lava_aptn.dynamics.neurons import fresh_int_state
+from lava_aptn.dynamics.neurons import fresh_state
 from lava_aptn.errors import ConfigError
 from lava_aptn.processes import _checks
-
-
-def fresh_state(config: NetworkConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Return the packed float and int state of an untrained layer (at rest, never fired).
-
-    The same values as :meth:`lava_aptn.engine.network.Network.fresh`.
-    """
-    n = config.n_neurons
-    fs = np.zeros((L.N_FLOAT_STATE, n))
-    fs[L.V_E] = config.exc.v_rest_mv
-    fs[L.V_I] = config.inh.v_rest_mv
-    return fs, fresh_int_state(n)
 
 
 class WtaLayer(_checks.CheckedProcess):

@@ -37,7 +37,7 @@ def _drive(fs, ist, p, steps, rng, wake_all_every_step, n_rest=3):
                 ist[L.STEPPED, 0] = L.NEVER  # a clock jump: every neuron is updated
             n_e, n_i = neuron_step(fs, ist, t, p, True, spiked_e, spiked_i)
             fs[L.GE_E] += rng[block, t % steps]
-            wta_spikes(fs, spiked_e, n_e, spiked_i, n_i, p)
+            wta_spikes(fs, ist, spiked_e, n_e, spiked_i, n_i, p)
             awake.append(int(ist[L.N_AWAKE_I, 0]))
             spikes += n_e + n_i
             t += 1

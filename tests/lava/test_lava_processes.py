@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lava_aptn.dynamics import fixed as F
+from lava_aptn.dynamics import layout as L
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.train import CHUNK_IMAGES
 from lava_aptn.errors import ConfigError
@@ -64,10 +65,17 @@ def test_fold_periods_are_the_engine_chunk_ends():
     assert fold_periods(PruningConfig(prune_start=3, prune_batch=2)) == (CHUNK_IMAGES, 1)
 
 
-def test_fresh_layer_state_is_the_engine_fresh_state(config):
+def test_fresh_layer_state_is_at_rest_and_never_fired(config):
     cfg = config(5)
     fs, ist = fresh_state(cfg)
-    net = Network.fresh(cfg, seed=0)
+    assert np.all(fs[L.V_E] == cfg.exc.v_rest_mv) and np.all(fs[L.V_I] == cfg.inh.v_rest_mv)
+    others = np.delete(fs, [L.V_E, L.V_I], axis=0)
+    assert not others.any()  # no conductance, trace, theta or refractory flag
+    assert np.all(ist[[L.LAST_E, L.LAST_I]] == L.NEVER)
+    assert ist[L.N_RECENT_E, 0] == 0 and ist[L.N_RECENT_I, 0] == 0
+    # every inhibitory neuron starts on the awake list (always a valid list)
+    assert ist[L.N_AWAKE_I, 0] == 5 and sorted(ist[L.AWAKE_I]) == list(range(5))
+    net = Network.fresh(cfg, seed=0)  # the engine starts from the same state
     assert np.array_equal(fs, net.fs) and np.array_equal(ist, net.ist)
 
 
