@@ -363,6 +363,11 @@ class RunConfig:
     precision
         ``"float"`` (float64 engine) or ``"fixed"`` (Loihi-semantics integers,
         :mod:`lava_aptn.engine.simulate_fixed`).
+    fixed_weight_exp
+        Fixed precision only: exponent of the 8-bit input-weight mantissas (true weight
+        ``mantissa * 2**fixed_weight_exp / 256``), replacing the profile's ``weight_exp``
+        (``None``: the profile's, 0). 1 or 2 let weights reach about 2 or 4, which
+        normalisation asks for once few synapses are left (``docs/fixed-point.md``).
     """
 
     dataset: str = "mnist"
@@ -372,6 +377,7 @@ class RunConfig:
     test_images: int = 10000
     checkpoint_every: int = 5000
     precision: str = "float"
+    fixed_weight_exp: int | None = None
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASET_NAMES:
@@ -390,3 +396,12 @@ class RunConfig:
             raise ConfigError(f"test_images must be <= 10000, got {self.test_images!r}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
+        if self.fixed_weight_exp is not None:
+            if self.precision != "fixed":
+                raise ConfigError(
+                    "fixed_weight_exp applies to precision='fixed' only; add --precision "
+                    "fixed or drop --fixed-weight-exp"
+                )
+            exp = self.fixed_weight_exp
+            if isinstance(exp, bool) or not isinstance(exp, int) or not -8 <= exp <= 7:
+                raise ConfigError(f"fixed_weight_exp must be an integer in [-8, 7], got {exp!r}")

@@ -86,6 +86,14 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--test-images", type=int, default=10000)
     p.add_argument("--precision", default="float", choices=("float", "fixed"))
+    p.add_argument(
+        "--fixed-weight-exp",
+        type=int,
+        default=None,
+        metavar="E",
+        help="fixed precision: input-weight exponent, true weight = mantissa * 2**E / 256 "
+        "(default: the profile's, 0; 1 or 2 when pruning far, see docs/fixed-point.md)",
+    )
     p.add_argument("--checkpoint-every", type=int, default=5000)
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
@@ -127,6 +135,7 @@ def run_config(args):
         test_images=args.test_images,
         checkpoint_every=args.checkpoint_every,
         precision=args.precision,
+        fixed_weight_exp=args.fixed_weight_exp,
     )
 
 

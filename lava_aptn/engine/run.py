@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -240,16 +240,35 @@ def new_session(
     interface, replaces the method ``prune_cfg`` names (which then sets the schedule).
     """
     driver = PruningDriver(as_method(method or prune_cfg), prune_cfg, run_cfg.train_images)
-    return Session(_network_class(run_cfg).fresh(net_cfg, run_cfg.seed), driver, run_cfg)
+    return Session(fresh_network(net_cfg, run_cfg), driver, run_cfg)
 
 
-def _network_class(run_cfg: RunConfig):
-    """Return ``Network`` or, for ``precision="fixed"``, the integer ``FixedNetwork``."""
+def fresh_network(net_cfg: NetworkConfig, run_cfg: RunConfig):
+    """Return the untrained network of ``run_cfg``'s precision (and fixed-point profile)."""
     if run_cfg.precision == "fixed":
         from lava_aptn.engine.simulate_fixed import FixedNetwork
 
-        return FixedNetwork
-    return Network
+        return FixedNetwork.fresh(net_cfg, run_cfg.seed, fixed_profile(run_cfg))
+    return Network.fresh(net_cfg, run_cfg.seed)
+
+
+def restore_network(net_cfg: NetworkConfig, run_cfg: RunConfig, state: dict):
+    """Rebuild a network saved by its ``state_dict`` under ``run_cfg``'s precision."""
+    if run_cfg.precision == "fixed":
+        from lava_aptn.engine.simulate_fixed import FixedNetwork
+
+        return FixedNetwork.from_state_dict(net_cfg, state, fixed_profile(run_cfg))
+    return Network.from_state_dict(net_cfg, state)
+
+
+def fixed_profile(run_cfg: RunConfig):
+    """Return the shipped fixed-point profile, with ``run_cfg.fixed_weight_exp`` if set."""
+    from lava_aptn.dynamics.fixed_profile import load_fixed_profile
+
+    profile = load_fixed_profile()
+    if run_cfg.fixed_weight_exp is not None:
+        profile = replace(profile, weight_exp=run_cfg.fixed_weight_exp)
+    return profile
 
 
 def evaluate_and_write(
@@ -409,7 +428,7 @@ def load_checkpoint(
             "same options, or delete the checkpoint to start over"
         )
     session = new_session(net_cfg, run_cfg, prune_cfg, method)
-    session.net = _network_class(run_cfg).from_state_dict(net_cfg, state)
+    session.net = restore_network(net_cfg, run_cfg, state)
     session.driver.load_state(meta["driver"])
     session.driver.weights_before = state.pop("weights_before_pruning", None)
     session.counters = PhaseCounters.from_dict(meta["counters"])

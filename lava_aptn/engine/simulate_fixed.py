@@ -353,12 +353,18 @@ class FixedNetwork:
         return {name: np.array(getattr(self, name), copy=True) for name in FIXED_STATE_ARRAYS}
 
     @classmethod
-    def from_state_dict(cls, config: NetworkConfig, state: dict[str, np.ndarray]):
-        """Rebuild a network saved by :meth:`state_dict`."""
+    def from_state_dict(
+        cls,
+        config: NetworkConfig,
+        state: dict[str, np.ndarray],
+        profile: FixedProfile | None = None,
+    ):
+        """Rebuild a network saved by :meth:`state_dict` (under the same ``profile``)."""
         missing = [name for name in FIXED_STATE_ARRAYS if name not in state]
         if missing:
             raise ValueError(f"fixed network state lacks arrays {missing}")
-        return cls(config=config, **{k: np.array(state[k]) for k in FIXED_STATE_ARRAYS})
+        arrays = {k: np.array(state[k]) for k in FIXED_STATE_ARRAYS}
+        return cls(config=config, profile=profile, **arrays)
 
     def copy(self) -> FixedNetwork:
         """Return an independent copy of this network."""

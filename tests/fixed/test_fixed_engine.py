@@ -14,6 +14,7 @@ from lava_aptn.engine.simulate_fixed import (
     dequantize_weights,
     quantize_weights,
 )
+from lava_aptn.errors import ConfigError
 from lava_aptn.pruning import PruningConfig
 from lava_aptn.pruning.state import FROZEN, REMOVED
 
@@ -117,7 +118,7 @@ def test_presentation_key_feeds_the_draws():
     assert a == b and a != c
 
 
-def _run(tmp_path, digits, name, method, **kw):
+def _run(tmp_path, digits, name, method, weight_exp=None, **kw):
     from lava_aptn.engine.run import run
 
     x, y = digits(600, seed=5)
@@ -128,6 +129,7 @@ def _run(tmp_path, digits, name, method, **kw):
         test_images=100,
         checkpoint_every=200,
         precision="fixed",
+        fixed_weight_exp=weight_exp,
     )
     prune_cfg = PruningConfig(method=method, w_th0=0.05, prune_start=200, prune_batch=100)
     return run(
@@ -176,10 +178,11 @@ def test_from_float_quantizes_weights_and_keeps_states():
         fixed.set_synapses(fixed.weights(), np.zeros_like(state))
 
 
-def test_fixed_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch):
+@pytest.mark.parametrize("weight_exp", [None, 2])
+def test_fixed_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, weight_exp):
     from lava_aptn.engine import pruner
 
-    full = _run(tmp_path, digits, "full", "aptn")
+    full = _run(tmp_path, digits, "full", "aptn", weight_exp)
     original = pruner.PruningDriver.on_block
 
     def dying(self, done, net, counts):
@@ -189,10 +192,10 @@ def test_fixed_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch):
 
     monkeypatch.setattr(pruner.PruningDriver, "on_block", dying)
     with pytest.raises(KeyboardInterrupt):
-        _run(tmp_path, digits, "resumed", "aptn")
+        _run(tmp_path, digits, "resumed", "aptn", weight_exp)
     monkeypatch.setattr(pruner.PruningDriver, "on_block", original)
     assert (tmp_path / "resumed" / "checkpoint.npz").exists()
-    resumed = _run(tmp_path, digits, "resumed", "aptn", resume=True)
+    resumed = _run(tmp_path, digits, "resumed", "aptn", weight_exp, resume=True)
     assert resumed["accuracy"] == full["accuracy"]
     with (
         np.load(tmp_path / "full" / "weights.npz") as a,
@@ -200,3 +203,48 @@ def test_fixed_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch):
     ):
         assert np.array_equal(a["weights"], b["weights"])
         assert np.array_equal(a["syn_state"], b["syn_state"])
+
+
+def test_fixed_weight_exp_sets_the_weight_grid(tmp_path, digits):
+    """A run with ``fixed_weight_exp = 2`` records it and keeps weights on a 4/256 grid."""
+    result = _run(tmp_path, digits, "wexp", "aptn", weight_exp=2)
+    assert result["config"]["run"]["fixed_weight_exp"] == 2
+    with np.load(tmp_path / "wexp" / "weights.npz") as z:
+        mant = z["weights"] * 256 / 4
+    assert np.array_equal(mant, np.round(mant)) and mant.max() <= 255
+
+
+@pytest.mark.parametrize("weight_exp", [0, 2])
+def test_normalisation_of_a_pruned_neuron_needs_the_exponent(weight_exp):
+    """40 synapses left per neuron: a sum of 78 needs weights near 2 on average.
+
+    Initial weights are ``0.3 (U + 0.01)`` (at most 0.303), so the normalisation factor
+    is about 78 / (40 * 0.153) = 12.7, putting the typical weight near 2. With exponent 2
+    (weights up to 255/64 = 3.98) the sum comes close to 78 (a few of the largest weights
+    saturate); with exponent 0 (weights up to 255/256) it cannot pass 40 * 255/256.
+    """
+    from dataclasses import replace
+
+    from lava_aptn.dynamics.fixed_profile import load_fixed_profile
+
+    profile = replace(load_fixed_profile(), weight_exp=weight_exp)
+    net = FixedNetwork.fresh(preset(n_neurons=3), 0, profile)
+    state = np.full_like(net.syn_state, REMOVED)
+    state[100:140] = net.syn_state[100:140]
+    net.set_synapses(net.weights(), state)
+    F.normalize(net.w, net.params, np.uint64(7))
+    w = net.weights()
+    assert np.all(w[:100] == 0) and np.all(w[140:] == 0)
+    if weight_exp == 2:
+        assert np.all(w.sum(axis=0) > 70) and np.all(w.sum(axis=0) < 78 + 40 * 4 / 256)
+        assert w.max() > 1.0
+    else:
+        assert np.all(w.sum(axis=0) <= 40 * 255 / 256)
+        assert w.max() == 255 / 256
+
+
+def test_fixed_weight_exp_is_validated():
+    with pytest.raises(ConfigError, match="precision='fixed' only"):
+        RunConfig(fixed_weight_exp=1)
+    with pytest.raises(ConfigError, match=r"\[-8, 7\], got 9"):
+        RunConfig(precision="fixed", fixed_weight_exp=9)
