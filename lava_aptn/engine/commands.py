@@ -71,6 +71,12 @@ def add_pruning_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--prune-start", type=int, default=None, help="images before pruning (30000)")
     p.add_argument("--prune-batch", type=int, default=None, help="images per step (5000)")
+    p.add_argument(
+        "--prune-end",
+        type=int,
+        default=None,
+        help="no step after this many images (default: steps until the end of training)",
+    )
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -153,6 +159,7 @@ def pruning_config(args):
         "group_order": args.group_order,
         "prune_start": args.prune_start,
         "prune_batch": args.prune_batch,
+        "prune_end": args.prune_end,
     }
     fields = {k: v for k, v in fields.items() if v is not None}
     if fields.get("spike_interval") is not None and math.isinf(fields["spike_interval"]):

@@ -96,6 +96,11 @@ class PruningConfig:
         Images trained before the first pruning step (``>= 0``; paper: 30,000).
     prune_batch
         Images between pruning steps (``>= 1``; paper: 5,000).
+    prune_end
+        Last image count at which a step may run (``>= prune_start``). ``None`` (default):
+        the end of training, so a run of 60,000 images also prunes after its last image
+        (our reading of the paper's "until training ends"). ``55_000`` leaves the last
+        5,000 images to train the pruned network before labelling.
     spike_th0, spike_th_factor
         Neuron pruning (**reconstructed**): at step ``k`` remove every neuron whose batch
         spike count is below ``spike_th0 * spike_th_factor**k`` (spikes per batch).
@@ -125,6 +130,7 @@ class PruningConfig:
     w_cap: float | None = None
     prune_start: int = 30_000
     prune_batch: int = 5_000
+    prune_end: int | None = None
     spike_th0: float = 50.0
     spike_th_factor: float = 1.3
 
@@ -169,6 +175,8 @@ class PruningConfig:
             )
         put("prune_start", _integer("prune_start", self.prune_start, 0))
         put("prune_batch", _integer("prune_batch", self.prune_batch, 1))
+        if self.prune_end is not None:
+            put("prune_end", _integer("prune_end", self.prune_end, self.prune_start))
         s0 = _number("spike_th0", self.spike_th0)
         if not math.isfinite(s0) or s0 < 0:
             raise ConfigError(f"spike_th0 must be a finite number >= 0, got {self.spike_th0!r}")

@@ -51,15 +51,18 @@ def prune_points(train_images: int, config: PruningConfig) -> list[PrunePoint]:
     [PrunePoint(k=0, images_seen=60000)]
     >>> prune_points(20_000, cfg)
     []
+    >>> prune_points(60_000, cfg.replace(prune_end=55_000))[-1]
+    PrunePoint(k=5, images_seen=55000)
     """
     total = _check_train_images(train_images)
     if config.method == "none":
         return []
     if config.method == "post-training":
         return [PrunePoint(0, total)]
-    if config.prune_start > total:
+    last = total if config.prune_end is None else min(total, config.prune_end)
+    if config.prune_start > last:
         return []
-    count = (total - config.prune_start) // config.prune_batch + 1
+    count = (last - config.prune_start) // config.prune_batch + 1
     return [PrunePoint(k, config.prune_start + k * config.prune_batch) for k in range(count)]
 
 
@@ -79,6 +82,8 @@ def is_prune_point(images_seen: int, train_images: int, config: PruningConfig) -
         return 0 if images_seen == total else None
     offset = images_seen - config.prune_start
     if offset < 0 or offset % config.prune_batch:
+        return None
+    if config.prune_end is not None and images_seen > config.prune_end:
         return None
     return offset // config.prune_batch
 

@@ -108,6 +108,19 @@ def test_schedule_special_cases():
         prune_points(-5, cfg)
 
 
+def test_prune_end_stops_the_schedule():
+    cfg = PruningConfig(method="aptn", prune_end=55_000)
+    # 30k, 35k, ..., 55k: the 60k step is dropped, 5,000 images train the pruned network
+    assert [p.images_seen for p in prune_points(60_000, cfg)] == list(range(30_000, 60_000, 5_000))
+    assert is_prune_point(60_000, 60_000, cfg) is None
+    assert is_prune_point(55_000, 60_000, cfg) == 5
+    # an end between two steps keeps the step before it; post-training ignores the end
+    assert prune_points(60_000, cfg.replace(prune_end=52_000))[-1] == PrunePoint(4, 50_000)
+    assert prune_points(60_000, cfg.replace(method="post-training")) == [PrunePoint(0, 60_000)]
+    with pytest.raises(ConfigError, match=r"prune_end must be an integer >= 30000, got 20000"):
+        cfg.replace(prune_end=20_000)
+
+
 def test_spike_count_window():
     cfg = PruningConfig(prune_start=3_000, prune_batch=5_000)
     assert spike_count_window(PrunePoint(0, 3_000), cfg) == (0, 3_000)
@@ -120,9 +133,11 @@ def test_spike_count_window():
     start=st.integers(0, 50),
     batch=st.integers(1, 20),
     total=st.integers(0, 120),
+    end_after_start=st.one_of(st.none(), st.integers(0, 80)),
 )
-def test_is_prune_point_matches_prune_points(method, start, batch, total):
-    cfg = PruningConfig(method=method, prune_start=start, prune_batch=batch)
+def test_is_prune_point_matches_prune_points(method, start, batch, total, end_after_start):
+    end = None if end_after_start is None else start + end_after_start
+    cfg = PruningConfig(method=method, prune_start=start, prune_batch=batch, prune_end=end)
     expected = {n: k for k, n in prune_points(total, cfg)}
     for n in range(total + 1):
         assert is_prune_point(n, total, cfg) == expected.get(n)
