@@ -293,8 +293,12 @@ def sat(x, smax):
 
 @nb.njit(cache=True, inline="always")
 def shr0(x, shift):
-    """Arithmetic right shift truncating toward zero: ``sgn(x) * (|x| >> shift)``."""
-    return (x >> shift) if x >= 0 else -((-x) >> shift)
+    """Arithmetic right shift truncating toward zero: ``sgn(x) * (|x| >> shift)``.
+
+    Branch-free: a negative ``x`` is biased by ``2**shift - 1`` before the floor shift,
+    ``(x + 2**shift - 1) >> shift = ceil(x / 2**shift)`` (so loops over it vectorise).
+    """
+    return (x + ((x >> 63) & ((1 << shift) - 1))) >> shift
 
 
 @nb.njit(cache=True, inline="always")
@@ -332,6 +336,31 @@ def decay_traces(tr, d, shift, skey):
             tr[k] = sround(x * m, shift, draw(skey, k, shift))
 
 
+@nb.njit(cache=True, inline="always")
+def _population(v, ge, gi, last, t, ref_steps, a, v_rest, e_exc, e_inh, d_ge, d_gi, p):
+    """One branch-free pass over a population: :func:`membrane` and the conductance decay.
+
+    The membrane step (from the conductances at the start of the step) is kept only
+    outside the refractory period; then ``g = g (4096 - d) >> 12`` (:func:`decay_det`).
+    The same arithmetic as calling those functions per neuron, written so LLVM
+    vectorises the loop.
+    """
+    sh, gsh, smax = p.decay_shift, p.g_shift, p.state_max
+    m_ge = (1 << sh) - d_ge
+    m_gi = (1 << sh) - d_gi
+    for i in range(v.shape[0]):
+        vo = v[i]
+        g_e = ge[i]
+        g_i = gi[i]
+        cur = (v_rest - vo) + shr0(g_e * (e_exc - vo), gsh) + shr0(g_i * (e_inh - vo), gsh)
+        vn = vo + shr0(cur * a, sh)
+        vn = min(max(vn, e_inh), e_exc)
+        vn = min(max(vn, -smax), smax)
+        v[i] = vn if t - last[i] >= ref_steps else vo
+        ge[i] = shr0(g_e * m_ge, sh)
+        gi[i] = shr0(g_i * m_gi, sh)
+
+
 @nb.njit(cache=True)
 def neuron_update(fx, t, p, learning, spiked_e, spiked_i):
     """Advance both populations one step in integers and detect their spikes (no traces).
@@ -346,34 +375,36 @@ def neuron_update(fx, t, p, learning, spiked_e, spiked_i):
     """
     n = fx.shape[1]
     smax = p.state_max
-    sh = p.decay_shift
-    for i in range(n):
-        if t - fx[FLAST_E, i] >= p.e_ref_steps:
-            fx[FV_E, i] = membrane(
-                fx[FV_E, i],
-                fx[FGE_E, i],
-                fx[FGI_E, i],
-                p.e_a,
-                p.e_v_rest,
-                p.e_e_exc,
-                p.e_e_inh,
-                p,
-            )
-        if t - fx[FLAST_I, i] >= p.i_ref_steps:
-            fx[FV_I, i] = membrane(
-                fx[FV_I, i],
-                fx[FGE_I, i],
-                fx[FGI_I, i],
-                p.i_a,
-                p.i_v_rest,
-                p.i_e_exc,
-                p.i_e_inh,
-                p,
-            )
-        fx[FGE_E, i] = decay_det(fx[FGE_E, i], p.e_ge_d, sh)
-        fx[FGI_E, i] = decay_det(fx[FGI_E, i], p.e_gi_d, sh)
-        fx[FGE_I, i] = decay_det(fx[FGE_I, i], p.i_ge_d, sh)
-        fx[FGI_I, i] = decay_det(fx[FGI_I, i], p.i_gi_d, sh)
+    _population(
+        fx[FV_E],
+        fx[FGE_E],
+        fx[FGI_E],
+        fx[FLAST_E],
+        t,
+        p.e_ref_steps,
+        p.e_a,
+        p.e_v_rest,
+        p.e_e_exc,
+        p.e_e_inh,
+        p.e_ge_d,
+        p.e_gi_d,
+        p,
+    )
+    _population(
+        fx[FV_I],
+        fx[FGE_I],
+        fx[FGI_I],
+        fx[FLAST_I],
+        t,
+        p.i_ref_steps,
+        p.i_a,
+        p.i_v_rest,
+        p.i_e_exc,
+        p.i_e_inh,
+        p.i_ge_d,
+        p.i_gi_d,
+        p,
+    )
     n_e = 0
     n_i = 0
     for i in range(n):

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lava_aptn.config import preset
 from lava_aptn.dynamics import fixed as F
@@ -49,6 +51,38 @@ def test_membrane_step_known_answers():
     # = -50 mV from rest (-60 mV), past E_inh = -85 mV: clamped to E_inh
     v = F.membrane(P.i_v_rest, 0, 40 * G1, P.i_a, P.i_v_rest, P.i_e_exc, P.i_e_inh, P)
     assert v == P.i_e_inh
+
+
+@settings(derandomize=True, deadline=None, max_examples=300)
+@given(x=st.integers(-(2**52), 2**52), shift=st.integers(0, 30))
+def test_branch_free_shift_truncates_toward_zero(x, shift):
+    """``shr0`` (biased floor shift) equals ``sgn(x) * (|x| >> shift)`` in exact integers."""
+    expected = x >> shift if x >= 0 else -((-x) >> shift)
+    assert F.shr0(np.int64(x), np.int64(shift)) == expected
+
+
+def test_population_pass_equals_the_per_neuron_functions():
+    """The vectorised pass is ``membrane`` (held while refractory) then ``decay_det``."""
+    rng = np.random.default_rng(4)
+    n = 64
+    v = rng.integers(P.e_e_inh, P.e_e_exc, n)
+    ge = rng.integers(0, 20 * G1, n)
+    gi = rng.integers(0, 20 * G1, n)
+    last = rng.integers(90, 101, n)
+    t = 100
+    expected_v = [
+        F.membrane(v[i], ge[i], gi[i], P.e_a, P.e_v_rest, P.e_e_exc, P.e_e_inh, P)
+        if t - last[i] >= P.e_ref_steps
+        else v[i]
+        for i in range(n)
+    ]
+    expected_ge = [F.decay_det(g, P.e_ge_d, 12) for g in ge]
+    expected_gi = [F.decay_det(g, P.e_gi_d, 12) for g in gi]
+    args = (t, P.e_ref_steps, P.e_a, P.e_v_rest, P.e_e_exc, P.e_e_inh, P.e_ge_d, P.e_gi_d, P)
+    F._population(v, ge, gi, last, *args)
+    assert np.any(t - last < P.e_ref_steps) and np.any(t - last >= P.e_ref_steps)
+    assert v.tolist() == expected_v
+    assert ge.tolist() == expected_ge and gi.tolist() == expected_gi
 
 
 def test_shift_and_saturation_primitives():
