@@ -451,6 +451,16 @@ def transmit(j, w, fx, p):
         fx[FGE_E, i] = sat(fx[FGE_E, i] + (np.int64(row[i]) << p.w_in_shift), smax)
 
 
+@nb.njit(cache=True, inline="always")
+def _depress_synapse(j, i, n, w, y, p, skey):
+    """Depress synapse ``(j, i)`` by ``(a_pre * y + r) >> lr_shift``; return 1 if it moved."""
+    dw = sround(p.a_pre * y, p.lr_shift, draw(skey, j * n + i, p.lr_shift))
+    old = np.int64(w[j, i])  # 8-bit
+    new = max(old - dw, 0)
+    w[j, i] = new
+    return np.int64(new != old)
+
+
 @nb.njit(cache=True)
 def depress(j, w, plastic, y1, p, skey):
     """Pre-spike depression of input ``j``: ``w -= (a_pre * y1 + r) >> lr_shift``, ``w >= 0``.
@@ -463,11 +473,23 @@ def depress(j, w, plastic, y1, p, skey):
     for i in range(n):
         y = y1[i]  # 7-bit fast post trace (after this step's decay)
         if y > 0 and plastic[j, i] != 0.0:
-            dw = sround(p.a_pre * y, p.lr_shift, draw(skey, j * n + i, p.lr_shift))
-            old = np.int64(w[j, i])  # 8-bit
-            new = max(old - dw, 0)
-            w[j, i] = new
-            changed += new != old
+            changed += _depress_synapse(j, i, n, w, y, p, skey)
+    return changed
+
+
+@nb.njit(cache=True)
+def depress_listed(j, w, plastic, y1, listed, n_listed, p, skey):
+    """:func:`depress` over ``listed[:n_listed]``: the neurons with ``y1 > 0``, ascending.
+
+    The engine lists them once per step (``y1`` does not change between a step's input
+    spikes) instead of scanning every neuron per input spike; same draws, same result.
+    """
+    n = w.shape[1]
+    changed = 0
+    for k in range(n_listed):
+        i = listed[k]
+        if plastic[j, i] != 0.0:
+            changed += _depress_synapse(j, i, n, w, y1[i], p, skey)
     return changed
 
 
@@ -536,16 +558,20 @@ def normalize(w, p, key):
     n_in, n = w.shape
     sh = p.norm_shift
     skey = step_key(key, P_NORM, 0)
+    # row-major passes over the input-major weights (the draws are counter-based, so
+    # the visiting order does not change them)
+    total = np.zeros(n, dtype=np.int64)
+    for j in range(n_in):
+        for i in range(n):
+            total[i] += w[j, i]
+    f = np.full(n, -1, dtype=np.int64)  # 16 fraction bits; -1: no weight, left alone
     for i in range(n):
-        total = np.int64(0)
-        for j in range(n_in):
-            total += w[j, i]
-        if total <= 0:
-            continue
-        f = (np.int64(p.norm_target) << sh) // total  # 16 fraction bits
-        for j in range(n_in):
-            if w[j, i] != 0:
-                new = sround(np.int64(w[j, i]) * f, sh, draw(skey, j * n + i, sh))
+        if total[i] > 0:
+            f[i] = (np.int64(p.norm_target) << sh) // total[i]
+    for j in range(n_in):
+        for i in range(n):
+            if w[j, i] != 0 and f[i] >= 0:
+                new = sround(np.int64(w[j, i]) * f[i], sh, draw(skey, j * n + i, sh))
                 w[j, i] = min(new, p.weight_max)
 
 

@@ -63,6 +63,7 @@ def present_fixed(
     n_steps = step_ptr.shape[0] - 1
     spiked_e = work[0]
     spiked_i = work[1]
+    listed = work[2]
     sh = p.decay_shift
     total_e = 0
     for s in range(n_steps):
@@ -72,11 +73,18 @@ def present_fixed(
         a, b = step_ptr[s], step_ptr[s + 1]
         if b > a:
             dkey = F.step_key(key, F.P_DEP, s)
+            n_dep = 0
+            if learning:  # neurons that pre spikes depress this step: y1 > 0
+                y1 = fx[F.FY1]
+                for i in range(n):
+                    if y1[i] > 0:
+                        listed[n_dep] = i
+                        n_dep += 1
             for k in range(a, b):
                 j = pixels[k]
                 F.transmit(j, w, fx, p)
                 if learning:
-                    changed = F.depress(j, w, plastic, fx[F.FY1], p, dkey)
+                    changed = F.depress_listed(j, w, plastic, fx[F.FY1], listed, n_dep, p, dkey)
                     counters[L.DEP_NOMINAL] += n_active_row[j]
                     counters[L.DEP_EFFECTIVE] += changed
                 xpre[j] = min(xpre[j] + p.trace_impulse, p.trace_max)
@@ -127,7 +135,7 @@ def run_images_fixed(
     step_ptr = np.empty(n_steps + 1, dtype=np.int64)
     pixels = np.empty(n_inputs * n_steps, dtype=np.int32)
     scratch = np.empty(n_inputs * n_steps, dtype=np.int64)
-    work = np.empty((2, n), dtype=np.int64)
+    work = np.empty((3, n), dtype=np.int64)
     counts = np.zeros(n, dtype=np.int64)
     record = image_counts.shape[0] == n_images
     for m in range(n_images):
