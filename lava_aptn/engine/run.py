@@ -410,6 +410,29 @@ def save_checkpoint(path: Path, session: Session, record: dict) -> None:
     atomic_save_npz(path, meta=np.array(json.dumps(meta)), **arrays)
 
 
+def same_config(saved: Any, current: Any) -> bool:
+    """Whether a checkpoint's configuration record equals the current one.
+
+    Compared as JSON. A setting missing from one side counts as equal when the other
+    side has it as ``None`` (every optional setting's "off" default), so checkpoints
+    written before such a setting existed still resume.
+
+    >>> same_config({"a": 1}, {"a": 1, "prune_end": None})
+    True
+    >>> same_config({"a": 1}, {"a": 1, "prune_end": 55000})
+    False
+    """
+    saved, current = json.loads(json.dumps(saved)), json.loads(json.dumps(current))
+
+    def equal(a: Any, b: Any) -> bool:
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys = set(a) | set(b)
+            return all(equal(a.get(k), b.get(k)) for k in keys)
+        return a == b
+
+    return equal(saved, current)
+
+
 def load_checkpoint(
     path: Path,
     net_cfg: NetworkConfig,
@@ -422,7 +445,7 @@ def load_checkpoint(
     with np.load(path) as z:
         meta = json.loads(str(z["meta"]))
         state = {k: z[k] for k in z.files if k != "meta"}
-    if json.loads(json.dumps(meta["config"])) != json.loads(json.dumps(record)):
+    if not same_config(meta["config"], record):
         raise LavaAptnError(
             f"{path} was written by a run with a different configuration; resume with the "
             "same options, or delete the checkpoint to start over"

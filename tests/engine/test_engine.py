@@ -257,3 +257,18 @@ def test_user_method_trains_in_the_engine(tmp_path, digits):
     assert result["connectivity"] == 0.5
     with np.load(tmp_path / "weights.npz") as z:
         assert np.all(z["weights"][1::2] == 0) and np.all(z["syn_state"][1::2] == REMOVED)
+
+
+def test_same_config_lets_missing_optional_settings_resume():
+    """A record from before an optional setting existed equals one with it off (None)."""
+    from lava_aptn.engine.run import same_config
+
+    old = {"pruning": {"prune_batch": 5000}, "run": {"precision": "fixed"}}
+    new = {
+        "pruning": {"prune_batch": 5000, "prune_end": None},
+        "run": {"precision": "fixed", "fixed_weight_exp": None},
+    }
+    assert same_config(old, new) and same_config(new, old)
+    assert not same_config(old, {**new, "pruning": {"prune_batch": 5000, "prune_end": 55000}})
+    assert not same_config(old, {**new, "run": {"precision": "float"}})
+    assert not same_config({"a": {"b": 1}}, {})  # a missing section is not "off"
