@@ -50,13 +50,16 @@ def _run(net: Network, images: np.ndarray, learning: bool) -> tuple[float, int]:
     return time.perf_counter() - t0, int(counters[L.PRESENTATIONS])
 
 
-def engine_speed(n: int, images: np.ndarray, repeats: int) -> dict[str, float]:
-    """Median training and inference images/s and presentations/s on fresh weights."""
+def engine_speed(n: int, images: np.ndarray, repeats: int, network=Network) -> dict[str, float]:
+    """Median training and inference images/s and presentations/s on fresh weights.
+
+    ``network`` is the class to time: ``Network`` (float64) or ``FixedNetwork``.
+    """
     cfg = preset(n_neurons=n)
-    _run(Network.fresh(cfg, 0), images[:2], True)  # JIT warm-up (or cache load)
+    _run(network.fresh(cfg, 0), images[:2], True)  # JIT warm-up (or cache load)
     train, infer = [], []
     for r in range(repeats):
-        net = Network.fresh(cfg, r)
+        net = network.fresh(cfg, r)
         seconds, pres = _run(net, images, True)
         train.append((len(images) / seconds, pres / seconds))
         net.fold()
@@ -132,8 +135,35 @@ def report(args: argparse.Namespace) -> None:
         "engine/numpy: seconds per training presentation of the numpy reference over the "
         "engine's, on the same images and seeds, measured in this run."
     )
+    if args.fixed_neurons:
+        fixed_ratio(args.fixed_neurons, images[: args.fixed_images], args.repeats)
     if args.lava_neurons:
         lava_ratio(args.lava_neurons, images[: args.lava_images])
+
+
+def fixed_ratio(sizes: list[int], images: np.ndarray, repeats: int) -> None:
+    """Print the fixed-point engine's images/s beside float's, on the same images."""
+    from lava_aptn.engine.simulate_fixed import FixedNetwork
+
+    print(
+        f"\nengine fixed point (Loihi semantics, docs/fixed-point.md) vs float64, "
+        f"{len(images)} training images, median of {repeats}"
+    )
+    print(
+        f"{'N':>6} {'fixed train':>12} {'float train':>12} {'ratio':>6} "
+        f"{'fixed infer':>12} {'float infer':>12} {'ratio':>6}  (images/s)"
+    )
+    for n in sizes:
+        fixed = engine_speed(n, images, repeats, FixedNetwork)
+        flt = engine_speed(n, images, repeats, Network)
+        print(
+            f"{n:>6} {fixed['train_img_s']:>12,.0f} {flt['train_img_s']:>12,.0f} "
+            f"{flt['train_img_s'] / fixed['train_img_s']:>5.1f}x "
+            f"{fixed['infer_img_s']:>12,.0f} {flt['infer_img_s']:>12,.0f} "
+            f"{flt['infer_img_s'] / fixed['infer_img_s']:>5.1f}x",
+            flush=True,
+        )
+    print("ratio: float images/s over fixed images/s, measured in this run.")
 
 
 def lava_ratio(sizes: list[int], images: np.ndarray) -> None:

@@ -19,6 +19,14 @@ def add_bench_arguments(p: argparse.ArgumentParser) -> None:
         help="sizes for the engine-to-Lava ratio (none: skip)",
     )
     p.add_argument("--lava-images", type=int, default=4)
+    p.add_argument(
+        "--fixed-neurons",
+        type=int,
+        nargs="*",
+        default=[100, 800],
+        help="sizes for the fixed-point vs float speed (none: skip)",
+    )
+    p.add_argument("--fixed-images", type=int, default=200, help="images for the fixed-point rows")
 
 
 def register(subparsers) -> None:

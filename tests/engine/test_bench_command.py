@@ -16,6 +16,10 @@ def test_bench_command_prints_speed_and_numpy_ratio(capsys):
             "--reference-images",
             "1",
             "--lava-neurons",
+            "--fixed-neurons",
+            "10",
+            "--fixed-images",
+            "3",
         ]
     )
     out = capsys.readouterr().out
@@ -25,3 +29,8 @@ def test_bench_command_prints_speed_and_numpy_ratio(capsys):
     cells = row.split()
     assert cells[0] == "10" and cells[-1].endswith("x")
     assert float(cells[1].replace(",", "")) > 0 and float(cells[-1][:-1].replace(",", "")) > 1
+    fixed = out.splitlines()
+    at = next(i for i, line in enumerate(fixed) if line.startswith("engine fixed point"))
+    cells = fixed[at + 2].split()
+    assert cells[0] == "10" and cells[3].endswith("x") and cells[6].endswith("x")
+    assert all(float(c.rstrip("x").replace(",", "")) > 0 for c in cells[1:])
