@@ -198,6 +198,10 @@ class InputConfig:
         _integer(self, "max_presentations", 1)
 
 
+#: Membrane integrators (:attr:`NetworkConfig.membrane`).
+MEMBRANE_INTEGRATORS = ("backward-euler", "forward-euler")
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     """The whole WTA network: sizes, time step and every component's parameters.
@@ -210,11 +214,17 @@ class NetworkConfig:
         Input units, one per pixel (784 for 28 x 28 images).
     dt_ms
         Simulation time step in ms (Diehl & Cook: 0.5 ms).
+    membrane
+        Membrane integrator of both populations: ``"backward-euler"`` (default,
+        semi-implicit, unconditionally stable) or ``"forward-euler"`` (the explicit step
+        of Diehl & Cook's Brian code and of the fixed-point mode, clamped to the reversal
+        potentials); ``docs/engine.md``. The fixed-point mode always uses forward Euler.
     """
 
     n_neurons: int = 100
     n_inputs: int = 784
     dt_ms: float = 0.5
+    membrane: str = "backward-euler"
     exc: ExcitatoryConfig = field(default_factory=ExcitatoryConfig)
     inh: InhibitoryConfig = field(default_factory=InhibitoryConfig)
     syn: SynapseConfig = field(default_factory=SynapseConfig)
@@ -225,6 +235,10 @@ class NetworkConfig:
         _integer(self, "n_neurons", 1)
         _integer(self, "n_inputs", 1)
         _positive(self, "dt_ms")
+        if self.membrane not in MEMBRANE_INTEGRATORS:
+            raise ConfigError(
+                f"membrane must be one of {MEMBRANE_INTEGRATORS}, got {self.membrane!r}"
+            )
         if self.dt_ms > 2.0:
             raise ConfigError(f"dt_ms must be <= 2 ms for these dynamics, got {self.dt_ms!r}")
         if not math.isclose(

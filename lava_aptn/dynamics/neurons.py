@@ -8,8 +8,15 @@ their current values,
                    {1 + \\frac{\\Delta t}{\\tau_m}(1 + g_e + g_i)},
 
 which is unconditionally stable: large simultaneous inhibition cannot overshoot
-``E_inh`` as forward Euler does. Conductances and traces decay exactly
-(``g *= exp(-dt/tau)``).
+``E_inh`` as forward Euler does. ``NetworkConfig(membrane="forward-euler")`` selects the
+explicit step instead (Diehl & Cook's Brian code, and the fixed-point mode),
+
+.. math::
+    v_{t+1} = \mathrm{clip}\left(v_t + \frac{\Delta t}{\tau_m}\left((v_{rest} - v_t)
+              + g_e (E_{exc} - v_t) + g_i (E_{inh} - v_t)\right), E_{inh}, E_{exc}\right),
+
+clamped to the reversal potentials, which the exact solution never leaves. Conductances
+and traces decay exactly (``g *= exp(-dt/tau)``).
 """
 
 from __future__ import annotations
@@ -48,8 +55,15 @@ from lava_aptn.dynamics.layout import (
 
 
 @nb.njit(cache=True, error_model="numpy", inline="always")
-def _membrane(v, g_e, g_i, a, v_rest, e_exc, e_inh):
-    """Backward-Euler membrane step of one neuron (module docstring), mV."""
+def _membrane(v, g_e, g_i, a, v_rest, e_exc, e_inh, forward):
+    """Membrane step of one neuron (module docstring), mV.
+
+    Backward Euler, or clamped forward Euler when ``forward`` (``p.forward_euler``) is
+    non-zero; the flag is the same for every neuron, so LLVM hoists the test.
+    """
+    if forward != 0.0:
+        vn = v + a * ((v_rest - v) + g_e * (e_exc - v) + g_i * (e_inh - v))
+        return min(max(vn, e_inh), e_exc)
     return (v + a * (v_rest + g_e * e_exc + g_i * e_inh)) / (1.0 + a * (1.0 + g_e + g_i))
 
 
@@ -65,6 +79,7 @@ def _excitatory(v, ge, gi, theta, y1, y2, block, p, decay_theta):
     faster than one short loop per row.
     """
     a, v_rest, e_exc, e_inh = p.e_dt_tau, p.e_v_rest, p.e_e_exc, p.e_e_inh
+    forward = p.forward_euler
     d_ge, d_gi, d1, d2, v_thresh = (
         p.e_decay_ge,
         p.e_decay_gi,
@@ -77,7 +92,7 @@ def _excitatory(v, ge, gi, theta, y1, y2, block, p, decay_theta):
         g_e = ge[i]
         g_i = gi[i]
         v_old = v[i]
-        vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh)
+        vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh, forward)
         v[i] = vn
         ge[i] = g_e * d_ge
         gi[i] = g_i * d_gi
@@ -121,6 +136,7 @@ def _inhibitory(v, ge, gi, hold, block, p, ist):
     point: further steps would not change it). Returns how many cross threshold.
     """
     a, v_rest, e_exc, e_inh = p.i_dt_tau, p.i_v_rest, p.i_e_exc, p.i_e_inh
+    forward = p.forward_euler
     d_ge, d_gi, v_thresh = p.i_decay_ge, p.i_decay_gi, p.i_v_thresh
     awake, is_awake = ist[AWAKE_I], ist[IS_AWAKE_I]
     fired = 0
@@ -130,7 +146,7 @@ def _inhibitory(v, ge, gi, hold, block, p, ist):
         g_e = ge[i]
         g_i = gi[i]
         v_old = v[i]
-        vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh)
+        vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh, forward)
         v[i] = vn
         ge[i] = g_e * d_ge
         gi[i] = g_i * d_gi

@@ -99,6 +99,7 @@ class StepParams(NamedTuple):
     dep_steps: float  # steps after a spike during which y1 >= DEPRESSION_TRACE_FLOOR
     hold_e_steps: float  # max(min ISI, refractory) of excitatory neurons, steps
     recent_e_steps: float  # how long an excitatory neuron stays on the recent list
+    forward_euler: float  # 1.0: explicit membrane step (clamped), 0.0: backward Euler
 
 
 def step_params(cfg: NetworkConfig) -> StepParams:
@@ -154,6 +155,7 @@ def step_params(cfg: NetworkConfig) -> StepParams:
                 steps_of(e.refractory_ms, dt),
             )
         ),
+        forward_euler=1.0 if cfg.membrane == "forward-euler" else 0.0,
     )
 
 

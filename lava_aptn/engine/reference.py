@@ -14,6 +14,14 @@ from lava_aptn.dynamics import layout as L
 from lava_aptn.engine.network import Network
 
 
+def _membrane(v, ge, gi, a, v_rest, e_exc, e_inh, p):
+    """Membrane step of a whole population (``dynamics.neurons`` module docstring)."""
+    if p.forward_euler:
+        vn = v + a * ((v_rest - v) + ge * (e_exc - v) + gi * (e_inh - v))
+        return np.clip(vn, e_inh, e_exc)
+    return (v + a * (v_rest + ge * e_exc + gi * e_inh)) / (1.0 + a * (1.0 + ge + gi))
+
+
 def present_reference(
     net: Network, step_ptr: np.ndarray, pixels: np.ndarray, learning: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -36,14 +44,10 @@ def present_reference(
         t = t0 + s
         since_e, since_i = t - ist[L.LAST_E], t - ist[L.LAST_I]
         ge, gi = fs[L.GE_E], fs[L.GI_E]
-        vn = (fs[L.V_E] + p.e_dt_tau * (p.e_v_rest + ge * p.e_e_exc + gi * p.e_e_inh)) / (
-            1.0 + p.e_dt_tau * (1.0 + ge + gi)
-        )
+        vn = _membrane(fs[L.V_E], ge, gi, p.e_dt_tau, p.e_v_rest, p.e_e_exc, p.e_e_inh, p)
         fs[L.V_E] = np.where(since_e < ref_e, fs[L.V_E], vn)
         ge, gi = fs[L.GE_I], fs[L.GI_I]
-        vn = (fs[L.V_I] + p.i_dt_tau * (p.i_v_rest + ge * p.i_e_exc + gi * p.i_e_inh)) / (
-            1.0 + p.i_dt_tau * (1.0 + ge + gi)
-        )
+        vn = _membrane(fs[L.V_I], ge, gi, p.i_dt_tau, p.i_v_rest, p.i_e_exc, p.i_e_inh, p)
         fs[L.V_I] = np.where(since_i < ref_i, fs[L.V_I], vn)
         fs[L.GE_E] *= p.e_decay_ge
         fs[L.GI_E] *= p.e_decay_gi

@@ -445,7 +445,10 @@ def load_checkpoint(
     with np.load(path) as z:
         meta = json.loads(str(z["meta"]))
         state = {k: z[k] for k in z.files if k != "meta"}
-    if not same_config(meta["config"], record):
+    saved = meta["config"]
+    if isinstance(saved.get("network"), dict):  # settings added since: their defaults
+        saved = {**saved, "network": NetworkConfig.from_dict(saved["network"]).to_dict()}
+    if not same_config(saved, record):
         raise LavaAptnError(
             f"{path} was written by a run with a different configuration; resume with the "
             "same options, or delete the checkpoint to start over"

@@ -1,6 +1,7 @@
 """The compiled engine against the numpy reference, and run-level behaviour."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,10 +15,13 @@ from lava_aptn.engine.reference import present_reference
 from lava_aptn.pruning import PruningConfig
 
 
-@pytest.mark.parametrize("learning", [True, False])
-def test_engine_equals_numpy_reference(digits, learning, run_present):
+@pytest.mark.parametrize(
+    "learning, membrane",
+    [(True, "backward-euler"), (False, "backward-euler"), (True, "forward-euler")],
+)
+def test_engine_equals_numpy_reference(digits, learning, membrane, run_present):
     images, _ = digits(6)
-    net = Network.fresh(preset(n_neurons=30), seed=1)
+    net = Network.fresh(replace(preset(n_neurons=30), membrane=membrane), seed=1)
     state = net.syn_state.copy()
     state[::7, ::3] = 2  # some removed synapses
     state[1::11, 1::4] = 1  # some frozen ones
@@ -42,6 +46,21 @@ def test_engine_equals_numpy_reference(digits, learning, run_present):
     assert total > 0
 
 
+def test_forward_euler_membrane_known_answers():
+    """One explicit step, and the clamp at the reversal potential (hand-computed)."""
+    from lava_aptn.dynamics.neurons import _membrane
+
+    a = 0.5 / 100.0  # dt / tau_m
+    # at rest, g_e = 1: dv = a * (0 + 1 * (0 - (-65))) = 0.325 mV
+    assert _membrane(-65.0, 1.0, 0.0, a, -65.0, 0.0, -100.0, 1.0) == pytest.approx(-64.675)
+    # backward Euler from the same state: (-65 + a * (-65 + 0)) / (1 + 2a) = -64.6766...
+    assert _membrane(-65.0, 1.0, 0.0, a, -65.0, 0.0, -100.0, 0.0) == pytest.approx(
+        (-65.0 - 0.325) / 1.01
+    )
+    # g_i = 500: the explicit step would overshoot to -65 + a * 500 * -35 = -152.5 mV
+    assert _membrane(-65.0, 0.0, 500.0, a, -65.0, 0.0, -100.0, 1.0) == -100.0
+
+
 def test_label_assignment_and_classification_known_answer():
     # neuron 0 answers class 2, neuron 1 class 0, neuron 2 never fires
     counts = np.array([[4, 0, 0], [0, 3, 0], [5, 1, 0], [0, 2, 0]])
@@ -54,7 +73,17 @@ def test_label_assignment_and_classification_known_answer():
     assert cm.tolist() == [[1, 0, 0], [1, 0, 0], [0, 0, 1]]
 
 
-def _run(tmp_path, digits, name, *, method="none", resume=False, kill_at=None, monkeypatch=None):
+def _run(
+    tmp_path,
+    digits,
+    name,
+    *,
+    method="none",
+    resume=False,
+    kill_at=None,
+    monkeypatch=None,
+    edit_checkpoint=None,
+):
     from lava_aptn.engine import pruner
     from lava_aptn.engine.run import run
 
@@ -84,6 +113,8 @@ def _run(tmp_path, digits, name, *, method="none", resume=False, kill_at=None, m
             )
         monkeypatch.setattr(pruner.PruningDriver, "on_block", original)
         assert (tmp_path / name / "checkpoint.npz").exists()
+        if edit_checkpoint is not None:
+            edit_checkpoint(tmp_path / name / "checkpoint.npz")
     return run(
         cfg,
         run_cfg,
@@ -96,8 +127,20 @@ def _run(tmp_path, digits, name, *, method="none", resume=False, kill_at=None, m
     )
 
 
-@pytest.mark.parametrize("method", ["none", "aptn"])
-def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method):
+def _drop_newer_settings(path):
+    """Rewrite a checkpoint as a version without ``membrane`` and ``prune_end`` wrote it."""
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    del meta["config"]["network"]["membrane"], meta["config"]["pruning"]["prune_end"]
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+
+
+@pytest.mark.parametrize(
+    "method, edit", [("none", None), ("aptn", None), ("aptn", _drop_newer_settings)]
+)
+def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method, edit):
     full = _run(tmp_path, digits, "full", method=method)
     resumed = _run(
         tmp_path,
@@ -107,6 +150,7 @@ def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method)
         resume=True,
         kill_at=500,
         monkeypatch=monkeypatch,
+        edit_checkpoint=edit,
     )
     assert resumed["accuracy"] == full["accuracy"]
     assert resumed["connectivity"] == full["connectivity"]
