@@ -43,6 +43,18 @@ def test_soft_pruning_keeps_frozen_weights_equal(images, config):
     assert agreement.ok, agreement.report()
 
 
+def test_forward_euler_membrane_equals_engine(images, config):
+    """The Lava models step the membrane with the engine's kernel, whichever integrator."""
+    from dataclasses import replace
+
+    cfg = replace(config(10), membrane="forward-euler")
+    prune = PruningConfig(method="aptn", w_th0=0.05, prune_start=2, prune_batch=2)
+    agreement, lava, engine = compare_with_engine(cfg, prune, images(3), seed=5)
+    assert lava.image_counts.sum() > 0
+    assert np.array_equal(lava.weights, engine.weights)
+    assert agreement.ok
+
+
 def test_inference_equals_engine_respond(images, config):
     cfg = config(10)
     start = Network.fresh(cfg, seed=2)
