@@ -307,7 +307,7 @@ def sround(x, shift, r):
     return (x + r) >> shift
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def membrane(v, ge, gi, a, v_rest, e_exc, e_inh, p):
     """One integer forward-Euler membrane step (see module docstring); returns new v."""
     sh = p.g_shift
@@ -338,27 +338,21 @@ def decay_traces(tr, d, shift, skey):
 
 @nb.njit(cache=True, inline="always")
 def _population(v, ge, gi, last, t, ref_steps, a, v_rest, e_exc, e_inh, d_ge, d_gi, p):
-    """One branch-free pass over a population: :func:`membrane` and the conductance decay.
+    """One pass over a population: :func:`membrane` and :func:`decay_det` per neuron.
 
     The membrane step (from the conductances at the start of the step) is kept only
-    outside the refractory period; then ``g = g (4096 - d) >> 12`` (:func:`decay_det`).
-    The same arithmetic as calling those functions per neuron, written so LLVM
-    vectorises the loop.
+    outside the refractory period. Both functions are inlined and branch-free
+    (:func:`shr0`), and the refractory test is a select, so LLVM vectorises the loop.
     """
-    sh, gsh, smax = p.decay_shift, p.g_shift, p.state_max
-    m_ge = (1 << sh) - d_ge
-    m_gi = (1 << sh) - d_gi
+    sh = p.decay_shift
     for i in range(v.shape[0]):
         vo = v[i]
         g_e = ge[i]
         g_i = gi[i]
-        cur = (v_rest - vo) + shr0(g_e * (e_exc - vo), gsh) + shr0(g_i * (e_inh - vo), gsh)
-        vn = vo + shr0(cur * a, sh)
-        vn = min(max(vn, e_inh), e_exc)
-        vn = min(max(vn, -smax), smax)
+        vn = membrane(vo, g_e, g_i, a, v_rest, e_exc, e_inh, p)
         v[i] = vn if t - last[i] >= ref_steps else vo
-        ge[i] = shr0(g_e * m_ge, sh)
-        gi[i] = shr0(g_i * m_gi, sh)
+        ge[i] = decay_det(g_e, d_ge, sh)
+        gi[i] = decay_det(g_i, d_gi, sh)
 
 
 @nb.njit(cache=True)
