@@ -382,6 +382,10 @@ class RunConfig:
         ``mantissa * 2**fixed_weight_exp / 256``), replacing the profile's ``weight_exp``
         (``None``: the profile's, 0). 1 or 2 let weights reach about 2 or 4, which
         normalisation asks for once few synapses are left (``docs/fixed-point.md``).
+    fixed_profile
+        Fixed precision only: the fixed-point profile, a shipped name (``"loihi2"``, the
+        default, or an ablation profile of ``hw_profiles/fixed_point/``) or the path of a
+        TOML file in that format (``None``: ``"loihi2"``).
     """
 
     dataset: str = "mnist"
@@ -392,6 +396,7 @@ class RunConfig:
     checkpoint_every: int = 5000
     precision: str = "float"
     fixed_weight_exp: int | None = None
+    fixed_profile: str | None = None
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASET_NAMES:
@@ -419,3 +424,17 @@ class RunConfig:
             exp = self.fixed_weight_exp
             if isinstance(exp, bool) or not isinstance(exp, int) or not -8 <= exp <= 7:
                 raise ConfigError(f"fixed_weight_exp must be an integer in [-8, 7], got {exp!r}")
+        if self.fixed_profile is not None:
+            if self.precision != "fixed":
+                raise ConfigError(
+                    "fixed_profile applies to precision='fixed' only; add --precision "
+                    "fixed or drop --fixed-profile"
+                )
+            if not isinstance(self.fixed_profile, str):
+                raise ConfigError(
+                    f"fixed_profile must be a profile name or path, got {self.fixed_profile!r}"
+                )
+            from lava_aptn.dynamics.fixed_profile import fixed_profile_path
+
+            if not fixed_profile_path(self.fixed_profile).is_file():
+                raise ConfigError(f"fixed_profile: no such file: {self.fixed_profile!r}")

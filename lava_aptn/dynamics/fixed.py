@@ -9,8 +9,9 @@ Units (``V`` = 2**-v_frac_bits mV, ``G`` = 2**-g_frac_bits leak conductances):
 - ``v``, ``theta``: 24-bit, in ``V`` (1 mV = 65536).
 - ``g_e``, ``g_i``: 24-bit, in ``G`` (1.0 = 65536).
 - traces ``x`` (pre), ``y1``, ``y2`` (post): 7-bit, 127 stands for 1.0.
-- input weights: 8-bit unsigned mantissa; true weight = ``mant * 2**weight_exp / 256``;
-  a spike adds ``mant << (weight_exp + g_frac_bits - 8)`` to ``g_e`` (Lava Dense:
+- input weights: 8-bit unsigned mantissa (``weight_bits``); true weight =
+  ``mant * 2**weight_exp / 2**weight_bits`` (``/ 256``); a spike adds
+  ``mant << (weight_exp + g_frac_bits - weight_bits)`` to ``g_e`` (Lava Dense:
   ``a_out = sum(W) << weight_exp``).
 - decays and rates: 12-bit constants applied as multiply and ``>> 12`` (Lava LIF).
 
@@ -44,6 +45,7 @@ from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics.fixed_profile import FixedProfile, load_fixed_profile
 from lava_aptn.dynamics.params import decay_factor, steps_of
 from lava_aptn.encoding import _mix
+from lava_aptn.errors import ConfigError
 
 # ---------------------------------------------------------------------------------------
 # fixed state rows (int64 array of shape (N_FX, N))
@@ -88,8 +90,8 @@ class FixedParams(NamedTuple):
     trace_max: int  # 127: 7-bit traces
     trace_impulse: int  # 127: added (saturating) on a spike
     weight_max: int  # 255: 8-bit weight mantissa
-    w_cap: int  # STDP cap: min(255, round(w_max * 256 / 2**weight_exp))
-    w_in_shift: int  # weight_exp + g_frac - 8: mantissa -> G units (Dense << weight_exp)
+    w_cap: int  # STDP cap: min(255, round(w_max * 2**weight_bits / 2**weight_exp))
+    w_in_shift: int  # weight_exp + g_frac - weight_bits: mantissa -> G units (Dense << exp)
     lr_shift: int  # 20: STDP products are >> 20 with stochastic rounding
     norm_shift: int  # 16: normalisation factor has 16 fraction bits
     theta_shift: int  # 24: per-presentation theta decay multiplier width
@@ -177,8 +179,41 @@ def mant_exp(value: float, bits: int = 8) -> tuple[int, int]:
     return mant, exp
 
 
+def weight_unit(prof: FixedProfile) -> float:
+    """Return the true weight of one input-weight mantissa step, ``2**exp / 2**bits``.
+
+    >>> weight_unit(load_fixed_profile()) == 1 / 256
+    True
+    """
+    return 2.0**prof.weight_exp / 2.0**prof.weight_bits
+
+
+def _check_learning_constants(prof: FixedProfile, a_pre: int, a_post: int, cfg) -> None:
+    """Refuse STDP constants that round to 0 or can overflow int64 products."""
+    mu = {"a_pre": (cfg.stdp.mu_pre, a_pre), "a_post": (cfg.stdp.mu_post, a_post)}
+    for name, (rate_, const) in mu.items():
+        if rate_ > 0 and const == 0:
+            raise ConfigError(
+                f"{prof.origin or 'fixed profile'}: lr_shift = {prof.lr_shift} is too small "
+                f"for trace_bits = {prof.trace_bits} and weight_bits = {prof.weight_bits}: "
+                f"{name} rounds to 0 (learning would stop); raise lr_shift"
+            )
+    if a_post * prof.trace_max**2 + 2**prof.lr_shift >= 2**62:
+        raise ConfigError(
+            f"{prof.origin or 'fixed profile'}: a_post * trace_max**2 = "
+            f"{a_post * prof.trace_max**2} overflows 62 bits; lower lr_shift or trace_bits"
+        )
+
+
 def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedParams:
-    """Derive the integer constants of ``cfg`` under profile ``prof`` (default loihi2)."""
+    """Derive the integer constants of ``cfg`` under profile ``prof`` (default loihi2).
+
+    Raises
+    ------
+    ConfigError
+        When the profile's ``lr_shift`` rounds a learning rate to 0 or lets an STDP
+        product overflow.
+    """
     prof = prof or load_fixed_profile()
     dt = cfg.dt_ms
     e, i, s, d, inp = cfg.exc, cfg.inh, cfg.syn, cfg.stdp, cfg.input
@@ -200,8 +235,11 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
 
     n_steps = cfg.presentation_steps
     rest_steps = steps_of(inp.rest_ms, dt)
-    w_unit = 2.0**prof.weight_exp / 256.0  # true weight of one mantissa step
+    w_unit = weight_unit(prof)  # true weight of one mantissa step
     tb = prof.trace_bits
+    a_pre = int(round(d.mu_pre / w_unit * 2.0 ** (prof.lr_shift - tb)))
+    a_post = int(round(d.mu_post / w_unit * 2.0 ** (prof.lr_shift - 2 * tb)))
+    _check_learning_constants(prof, a_pre, a_post, cfg)
     theta_k = int(
         round(
             2**prof.theta_decay_bits
@@ -216,7 +254,7 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         trace_impulse=prof.trace_impulse,
         weight_max=prof.weight_max,
         w_cap=min(prof.weight_max, int(round(s.w_max / w_unit))),
-        w_in_shift=prof.weight_exp + prof.g_frac_bits - 8,
+        w_in_shift=prof.weight_exp + prof.g_frac_bits - prof.weight_bits,
         lr_shift=prof.lr_shift,
         norm_shift=prof.norm_shift,
         theta_shift=prof.theta_decay_bits,
@@ -247,8 +285,8 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         post1_d=decay_constant(d.tau_post1_ms, dt, prof.decay_bits),
         post2_d=decay_constant(d.tau_post2_ms, dt, prof.decay_bits),
         # dw [mantissa] = mu * trace/2**tb [* trace/2**tb] / w_unit, scaled by 2**lr_shift
-        a_pre=int(round(d.mu_pre / w_unit * 2.0 ** (prof.lr_shift - tb))),
-        a_post=int(round(d.mu_post / w_unit * 2.0 ** (prof.lr_shift - 2 * tb))),
+        a_pre=a_pre,
+        a_post=a_post,
         norm_target=0 if s.norm_total is None else int(round(s.norm_total / w_unit)),
         rest_v_e_m=mult(math.exp(-inp.rest_ms / e.tau_m_ms)),
         rest_v_i_m=mult(math.exp(-inp.rest_ms / i.tau_m_ms)),

@@ -33,14 +33,14 @@ DEFAULT_FIXED_PROFILE = (
 _RANGES: dict[str, tuple[int, int]] = {
     "state_bits": (8, 32),
     "decay_bits": (4, 16),
-    "weight_bits": (2, 8),
+    "weight_bits": (2, 16),
     "weight_exp": (-8, 7),
     "wta_weight_bits": (2, 8),
-    "trace_bits": (2, 8),
-    "trace_impulse": (1, 255),
+    "trace_bits": (2, 16),
+    "trace_impulse": (1, 2**16 - 1),
     "v_frac_bits": (0, 20),
     "g_frac_bits": (8, 20),
-    "lr_shift": (8, 30),
+    "lr_shift": (8, 48),
     "norm_shift": (8, 24),
     "theta_decay_bits": (12, 30),
     "rng_bits": (64, 64),
@@ -120,14 +120,52 @@ def parse_fixed_profile(data: Mapping[str, Any], *, origin: str) -> FixedProfile
         values[key] = value
     if values["trace_impulse"] > 2 ** values["trace_bits"] - 1:
         raise _fail(origin, "fixed.trace_impulse.value", "exceeds 2**trace_bits - 1")
+    if values["weight_exp"] + values["g_frac_bits"] - values["weight_bits"] < 0:
+        raise _fail(
+            origin,
+            "fixed.weight_bits.value",
+            "weight_exp + g_frac_bits - weight_bits must be >= 0 (a weight mantissa is "
+            "shifted left by it into conductance units); lower weight_bits or raise "
+            "g_frac_bits",
+        )
     return FixedProfile(**values, origin=origin)
 
 
+def fixed_profile_names() -> list[str]:
+    """Names of the profiles shipped in ``hw_profiles/fixed_point/`` (file stems)."""
+    return sorted(p.stem for p in DEFAULT_FIXED_PROFILE.parent.glob("*.toml"))
+
+
+def fixed_profile_path(name_or_path: str | os.PathLike) -> Path:
+    """Return the file of a shipped profile's name (``"loihi2"``) or of a TOML path.
+
+    A value without a path separator and without ``.toml`` is a shipped profile's name.
+
+    Raises
+    ------
+    ConfigError
+        An unknown name, listing the shipped ones.
+    """
+    text = os.fspath(name_or_path)
+    if os.sep in text or "/" in text or text.endswith(".toml"):
+        return Path(text)
+    path = DEFAULT_FIXED_PROFILE.parent / f"{text}.toml"
+    if not path.is_file():
+        raise ConfigError(
+            f"unknown fixed-point profile {text!r}; shipped: {fixed_profile_names()} "
+            "(or give the path of a .toml file)"
+        )
+    return path
+
+
 def load_fixed_profile(path: str | os.PathLike | None = None) -> FixedProfile:
-    """Read and validate a fixed-point profile (default: the shipped ``loihi2.toml``)."""
+    """Read and validate a fixed-point profile (default: the shipped ``loihi2.toml``).
+
+    ``path`` is a TOML file or the name of a shipped profile (:func:`fixed_profile_path`).
+    """
     import tomli
 
-    path = Path(path) if path is not None else DEFAULT_FIXED_PROFILE
+    path = fixed_profile_path(path) if path is not None else DEFAULT_FIXED_PROFILE
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

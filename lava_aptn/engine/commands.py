@@ -100,6 +100,13 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         help="fixed precision: input-weight exponent, true weight = mantissa * 2**E / 256 "
         "(default: the profile's, 0; 1 or 2 when pruning far, see docs/fixed-point.md)",
     )
+    p.add_argument(
+        "--fixed-profile",
+        default=None,
+        metavar="NAME|PATH",
+        help="fixed precision: the fixed-point profile, a name in hw_profiles/fixed_point/ "
+        "(default loihi2) or a TOML path (widths ablations: docs/fixed-point.md)",
+    )
     p.add_argument("--checkpoint-every", type=int, default=5000)
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
@@ -142,6 +149,7 @@ def run_config(args):
         checkpoint_every=args.checkpoint_every,
         precision=args.precision,
         fixed_weight_exp=args.fixed_weight_exp,
+        fixed_profile=args.fixed_profile,
     )
 
 

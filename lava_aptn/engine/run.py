@@ -262,10 +262,10 @@ def restore_network(net_cfg: NetworkConfig, run_cfg: RunConfig, state: dict):
 
 
 def fixed_profile(run_cfg: RunConfig):
-    """Return the shipped fixed-point profile, with ``run_cfg.fixed_weight_exp`` if set."""
+    """Return ``run_cfg``'s fixed-point profile (default loihi2), with its weight exponent."""
     from lava_aptn.dynamics.fixed_profile import load_fixed_profile
 
-    profile = load_fixed_profile()
+    profile = load_fixed_profile(run_cfg.fixed_profile)
     if run_cfg.fixed_weight_exp is not None:
         profile = replace(profile, weight_exp=run_cfg.fixed_weight_exp)
     return profile

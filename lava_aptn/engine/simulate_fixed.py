@@ -179,16 +179,20 @@ def run_images_fixed(
 
 
 def quantize_weights(weights: np.ndarray, prof: FixedProfile) -> np.ndarray:
-    """Return 8-bit mantissas ``clip(round(w * 256 / 2**weight_exp), 0, 255)`` (int32)."""
-    unit = 2.0**prof.weight_exp / 256.0
+    """Return mantissas ``clip(round(w / unit), 0, weight_max)`` (int32).
+
+    ``unit = 2**weight_exp / 2**weight_bits`` (:func:`~lava_aptn.dynamics.fixed.weight_unit`;
+    1/256 for the shipped 8-bit profile).
+    """
+    unit = F.weight_unit(prof)
     return np.clip(
         np.rint(np.asarray(weights, dtype=np.float64) / unit), 0, prof.weight_max
     ).astype(np.int32)
 
 
 def dequantize_weights(mant: np.ndarray, prof: FixedProfile) -> np.ndarray:
-    """Return true float weights ``mant * 2**weight_exp / 256``."""
-    return np.asarray(mant, dtype=np.float64) * (2.0**prof.weight_exp / 256.0)
+    """Return true float weights ``mant * 2**weight_exp / 2**weight_bits``."""
+    return np.asarray(mant, dtype=np.float64) * F.weight_unit(prof)
 
 
 @dataclass
@@ -198,7 +202,8 @@ class FixedNetwork:
     Attributes
     ----------
     w : ndarray of int32, shape (n_inputs, n_neurons)
-        8-bit unsigned weight mantissas; true weight ``w * 2**weight_exp / 256``.
+        Unsigned weight mantissas (``weight_bits``); true weight
+        ``w * 2**weight_exp / 2**weight_bits``.
     syn_state : ndarray of uint8
         ``ACTIVE``, ``FROZEN`` or ``REMOVED`` per synapse.
     fx : ndarray of int64, shape (N_FX, n_neurons)

@@ -72,7 +72,14 @@ REQUIRED_AXES = ("dataset", "neurons", "method", "seed")
 #: Pruning fields that may be axes or shared settings.
 PRUNING_FIELDS = tuple(f.name for f in fields(PruningConfig) if f.name != "method")
 #: RunConfig fields a grid may set in ``[run]`` (seed and dataset are axes).
-RUN_FIELDS = ("train_images", "label_images", "test_images", "precision", "fixed_weight_exp")
+RUN_FIELDS = (
+    "train_images",
+    "label_images",
+    "test_images",
+    "precision",
+    "fixed_weight_exp",
+    "fixed_profile",
+)
 SECTIONS = ("name", "title", "description", "axes", "run", "network", "pruning", "search")
 SECTIONS += ("report", "paper")
 

@@ -136,7 +136,7 @@ class FixedPlasticSynapses(_checks.CheckedProcess):
     ----
     weights : (n_inputs, n_neurons) int32
         Unsigned weight mantissas (``weight_bits``); true weight
-        ``weights * 2**weight_exp / 256``.
+        ``weights * 2**weight_exp / 2**weight_bits``.
     syn_state : (n_inputs, n_neurons) uint8
         ``ACTIVE``/``FROZEN``/``REMOVED`` codes.
     xpre : (n_inputs,) int64

@@ -118,7 +118,7 @@ def test_presentation_key_feeds_the_draws():
     assert a == b and a != c
 
 
-def _run(tmp_path, digits, name, method, weight_exp=None, **kw):
+def _run(tmp_path, digits, name, method, weight_exp=None, profile=None, **kw):
     from lava_aptn.engine.run import run
 
     x, y = digits(600, seed=5)
@@ -130,6 +130,7 @@ def _run(tmp_path, digits, name, method, weight_exp=None, **kw):
         checkpoint_every=200,
         precision="fixed",
         fixed_weight_exp=weight_exp,
+        fixed_profile=profile,
     )
     prune_cfg = PruningConfig(method=method, w_th0=0.05, prune_start=200, prune_batch=100)
     return run(
@@ -248,3 +249,26 @@ def test_fixed_weight_exp_is_validated():
         RunConfig(fixed_weight_exp=1)
     with pytest.raises(ConfigError, match=r"\[-8, 7\], got 9"):
         RunConfig(precision="fixed", fixed_weight_exp=9)
+
+
+def test_fixed_profile_by_name_sets_the_weight_width(tmp_path, digits):
+    """``fixed_profile = "loihi2-wide-weights"``: 16-bit mantissas, weights on a 2**-16 grid.
+
+    Pruned weights stay exactly 0 and the run records the profile's name.
+    """
+    result = _run(tmp_path, digits, "wide", "aptn", profile="loihi2-wide-weights")
+    assert result["config"]["run"]["fixed_profile"] == "loihi2-wide-weights"
+    with np.load(tmp_path / "wide" / "weights.npz") as z:
+        mant, state = z["weights"] * 2**16, z["syn_state"]
+    assert np.array_equal(mant, np.round(mant)) and mant.max() <= 2**16 - 1
+    assert np.any(mant % 256 != 0)  # finer than the 8-bit grid
+    assert np.all(mant[state == REMOVED] == 0)
+
+
+def test_fixed_profile_is_validated():
+    with pytest.raises(ConfigError, match="precision='fixed' only"):
+        RunConfig(fixed_profile="loihi2")
+    with pytest.raises(ConfigError, match="unknown fixed-point profile 'loihi3'.*loihi2-wide"):
+        RunConfig(precision="fixed", fixed_profile="loihi3")
+    with pytest.raises(ConfigError, match="no such file"):
+        RunConfig(precision="fixed", fixed_profile="missing/profile.toml")

@@ -3,9 +3,12 @@
 import pytest
 import tomli
 
+from lava_aptn.config import preset
+from lava_aptn.dynamics.fixed import fixed_params, weight_unit
 from lava_aptn.dynamics.fixed_profile import (
     DEFAULT_FIXED_PROFILE,
     PROFILE_KEYS,
+    fixed_profile_names,
     load_fixed_profile,
     parse_fixed_profile,
 )
@@ -43,6 +46,14 @@ def test_shipped_profile_is_not_an_energy_profile_file():
         (lambda d: d["fixed"].update(bogus={"value": 1}), "fixed.bogus: unknown key"),
         (lambda d: d["fixed"]["trace_impulse"].update(value=200), "exceeds 2**trace_bits"),
         (lambda d: d.pop("fixed"), "fixed: missing"),
+        (lambda d: d["fixed"]["weight_bits"].update(value=17), "fixed.weight_bits.value"),
+        (
+            lambda d: (
+                d["fixed"]["weight_bits"].update(value=16),
+                d["fixed"]["weight_exp"].update(value=-1),
+            ),
+            "lower weight_bits or raise",
+        ),
     ],
 )
 def test_malformed_profile_names_the_key(edit, message):
@@ -59,3 +70,42 @@ def test_missing_and_invalid_files(tmp_path):
     bad.write_text("fixed = [")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_fixed_profile(bad)
+
+
+def test_ablation_profiles_by_name():
+    names = fixed_profile_names()
+    assert {"loihi2", "loihi2-wide-traces", "loihi2-wide-weights", "loihi2-wide"} <= set(names)
+    assert load_fixed_profile("loihi2") == load_fixed_profile()
+    wide = load_fixed_profile("loihi2-wide")
+    assert (wide.weight_bits, wide.trace_bits, wide.trace_impulse) == (16, 15, 2**15 - 1)
+    with pytest.raises(ConfigError, match="unknown fixed-point profile 'nope'"):
+        load_fixed_profile("nope")
+
+
+@pytest.mark.parametrize(
+    "name", ["loihi2", "loihi2-wide-traces", "loihi2-wide-weights", "loihi2-wide"]
+)
+def test_learning_constants_mean_the_float_rates(name):
+    """Known answer: ``a * trace_max**k / 2**lr_shift`` mantissa steps are ``mu`` in weight.
+
+    With k traces at their maximum (127/128 of 1.0 for 7 bits), the float update is
+    ``mu * (trace_max / 2**tb)**k``; the integer one ``a * trace_max**k / 2**lr_shift``
+    steps of ``weight_unit``. They agree to the rounding of ``a`` (0.5 / a relative).
+    """
+    prof = load_fixed_profile(name)
+    cfg = preset(n_neurons=10)
+    p = fixed_params(cfg, prof)
+    tb, tm, unit = prof.trace_bits, prof.trace_max, weight_unit(prof)
+    for a, mu, k in ((p.a_pre, cfg.stdp.mu_pre, 1), (p.a_post, cfg.stdp.mu_post, 2)):
+        integer = a * tm**k / 2**prof.lr_shift * unit
+        exact = mu * (tm / 2**tb) ** k
+        assert integer == pytest.approx(exact, rel=0.6 / a)
+    assert p.w_in_shift == prof.weight_exp + prof.g_frac_bits - prof.weight_bits
+
+
+def test_too_small_lr_shift_is_refused():
+    from dataclasses import replace
+
+    prof = replace(load_fixed_profile("loihi2-wide-traces"), lr_shift=20)
+    with pytest.raises(ConfigError, match="a_post rounds to 0.*raise lr_shift"):
+        fixed_params(preset(n_neurons=10), prof)
