@@ -75,6 +75,7 @@ def test_missing_and_invalid_files(tmp_path):
 def test_ablation_profiles_by_name():
     names = fixed_profile_names()
     assert {"loihi2", "loihi2-wide-traces", "loihi2-wide-weights", "loihi2-wide"} <= set(names)
+    assert load_fixed_profile("loihi2-wide-all").decay_bits == 16
     assert load_fixed_profile("loihi2") == load_fixed_profile()
     wide = load_fixed_profile("loihi2-wide")
     assert (wide.weight_bits, wide.trace_bits, wide.trace_impulse) == (16, 15, 2**15 - 1)
@@ -82,9 +83,7 @@ def test_ablation_profiles_by_name():
         load_fixed_profile("nope")
 
 
-@pytest.mark.parametrize(
-    "name", ["loihi2", "loihi2-wide-traces", "loihi2-wide-weights", "loihi2-wide"]
-)
+@pytest.mark.parametrize("name", fixed_profile_names())
 def test_learning_constants_mean_the_float_rates(name):
     """Known answer: ``a * trace_max**k / 2**lr_shift`` mantissa steps are ``mu`` in weight.
 
