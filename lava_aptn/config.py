@@ -379,7 +379,8 @@ class RunConfig:
         :mod:`lava_aptn.engine.simulate_fixed`).
     fixed_weight_exp
         Fixed precision only: exponent of the 8-bit input-weight mantissas (true weight
-        ``mantissa * 2**fixed_weight_exp / 256``), replacing the profile's ``weight_exp``
+        ``mantissa * 2**fixed_weight_exp / 2**weight_bits``, ``/ 256`` in the shipped
+        profile), replacing the profile's ``weight_exp``
         (``None``: the profile's, 0). 1 or 2 let weights reach about 2 or 4, which
         normalisation asks for once few synapses are left (``docs/fixed-point.md``).
     fixed_profile

@@ -188,21 +188,31 @@ def weight_unit(prof: FixedProfile) -> float:
     return 2.0**prof.weight_exp / 2.0**prof.weight_bits
 
 
-def _check_learning_constants(prof: FixedProfile, a_pre: int, a_post: int, cfg) -> None:
-    """Refuse STDP constants that round to 0 or can overflow int64 products."""
-    mu = {"a_pre": (cfg.stdp.mu_pre, a_pre), "a_post": (cfg.stdp.mu_post, a_post)}
-    for name, (rate_, const) in mu.items():
+def _check_learning_constants(
+    prof: FixedProfile, cfg: NetworkConfig, a_pre: int, a_post: int
+) -> None:
+    """Refuse STDP constants that round to 0 or whose products can overflow int64.
+
+    The largest products are ``a_pre * trace_max`` (depression) and
+    ``a_post * trace_max**2`` (potentiation), plus a draw below ``2**lr_shift``.
+    """
+    where = prof.origin or "fixed profile"
+    terms = (
+        ("a_pre", cfg.stdp.mu_pre, a_pre, a_pre * prof.trace_max),
+        ("a_post", cfg.stdp.mu_post, a_post, a_post * prof.trace_max**2),
+    )
+    for name, rate_, const, largest in terms:
         if rate_ > 0 and const == 0:
             raise ConfigError(
-                f"{prof.origin or 'fixed profile'}: lr_shift = {prof.lr_shift} is too small "
-                f"for trace_bits = {prof.trace_bits} and weight_bits = {prof.weight_bits}: "
-                f"{name} rounds to 0 (learning would stop); raise lr_shift"
+                f"{where}: lr_shift = {prof.lr_shift} is too small for trace_bits = "
+                f"{prof.trace_bits} and weight_bits = {prof.weight_bits}: {name} rounds to 0 "
+                "(learning would stop); raise lr_shift"
             )
-    if a_post * prof.trace_max**2 + 2**prof.lr_shift >= 2**62:
-        raise ConfigError(
-            f"{prof.origin or 'fixed profile'}: a_post * trace_max**2 = "
-            f"{a_post * prof.trace_max**2} overflows 62 bits; lower lr_shift or trace_bits"
-        )
+        if largest + 2**prof.lr_shift >= 2**62:
+            raise ConfigError(
+                f"{where}: the STDP product of {name} reaches {largest}, over 62 bits; "
+                "lower lr_shift or trace_bits"
+            )
 
 
 def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedParams:
@@ -239,7 +249,7 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
     tb = prof.trace_bits
     a_pre = int(round(d.mu_pre / w_unit * 2.0 ** (prof.lr_shift - tb)))
     a_post = int(round(d.mu_post / w_unit * 2.0 ** (prof.lr_shift - 2 * tb)))
-    _check_learning_constants(prof, a_pre, a_post, cfg)
+    _check_learning_constants(prof, cfg, a_pre, a_post)
     theta_k = int(
         round(
             2**prof.theta_decay_bits

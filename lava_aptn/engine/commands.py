@@ -98,6 +98,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="E",
         help="fixed precision: input-weight exponent, true weight = mantissa * 2**E / 256 "
+        "(/ 2**weight_bits for profiles with other widths) "
         "(default: the profile's, 0; 1 or 2 when pruning far, see docs/fixed-point.md)",
     )
     p.add_argument(

@@ -102,9 +102,39 @@ def test_learning_constants_mean_the_float_rates(name):
     assert p.w_in_shift == prof.weight_exp + prof.g_frac_bits - prof.weight_bits
 
 
+@pytest.mark.parametrize(
+    ("name", "unit", "a_pre", "a_post"),
+    [
+        # mu_pre = 1e-4, mu_post = 1e-2, lr_shift 20, 7-bit traces:
+        # a_pre = 1e-4 * 2**8 * 2**(20 - 7) = 209.7 -> 210; a_post = 1e-2 * 2**8 * 2**6 = 163.8
+        ("loihi2", 2**-8, 210, 164),
+        # 16-bit weights: a_pre = 1e-4 * 2**16 * 2**13 = 53687.1; a_post = 1e-2 * 2**16 * 2**6
+        ("loihi2-wide-weights", 2**-16, 53687, 41943),
+        # 15-bit traces, lr_shift 40: a_pre = 1e-4 * 2**8 * 2**25 = 858993.46;
+        # a_post = 1e-2 * 2**8 * 2**10 = 2621.4
+        ("loihi2-wide-traces", 2**-8, 858993, 2621),
+    ],
+)
+def test_learning_constants_known_answers(name, unit, a_pre, a_post):
+    prof = load_fixed_profile(name)
+    p = fixed_params(preset(n_neurons=10), prof)
+    assert weight_unit(prof) == unit
+    assert (p.a_pre, p.a_post) == (a_pre, a_post)
+
+
 def test_too_small_lr_shift_is_refused():
     from dataclasses import replace
 
     prof = replace(load_fixed_profile("loihi2-wide-traces"), lr_shift=20)
     with pytest.raises(ConfigError, match="a_post rounds to 0.*raise lr_shift"):
+        fixed_params(preset(n_neurons=10), prof)
+
+
+def test_overflowing_stdp_product_is_refused():
+    """lr_shift = 61 (past the loader's range, set directly): a_post * 127**2 is about
+    1e-2 * 2**8 * 2**61 = 5.9e18 > 2**62 = 4.6e18."""
+    from dataclasses import replace
+
+    prof = replace(load_fixed_profile(), lr_shift=61)
+    with pytest.raises(ConfigError, match="a_post reaches .* over 62 bits"):
         fixed_params(preset(n_neurons=10), prof)
