@@ -8,6 +8,12 @@ Layout of a sweep folder ``OUT``::
     OUT/runs/<point key>/    one run folder per point (result.json written last)
     OUT/failed.json          points that raised, with the error (only when some did)
 
+``reuse`` (``--reuse DIR``) takes finished points from other sweep folders instead of
+running them again: a point of another grid with the same settings digest (the grid's
+``run``, ``network``, ``pruning`` and ``search`` sections) and the same key (its axis
+values) is the very same run, so its folder is copied. Figures whose grids overlap
+(Figures 9, 12, 13 and 14 share many points) then cost only their new points.
+
 Work happens in two kinds of task. A *prefix* task trains, without pruning, the first
 ``prune_start`` images of one (dataset, size, seed, schedule) and saves the session; a
 *point* task loads that prefix and continues it with its method (searching ``w_th0``
@@ -28,6 +34,7 @@ import concurrent.futures as cf
 import json
 import multiprocessing
 import os
+import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -61,6 +68,7 @@ class SweepSummary:
     total: int
     skipped: int
     ran: int = 0
+    reused: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     wall_seconds: float = 0.0
 
@@ -313,6 +321,7 @@ def run_sweep(
     data: tuple | None = None,
     grid_text: str | None = None,
     only: dict[str, list[str]] | None = None,
+    reuse: list[str | Path] | tuple = (),
     progress: bool = True,
     log=print,
 ) -> SweepSummary:
@@ -336,6 +345,9 @@ def run_sweep(
     only
         Run only the points whose axes match: ``{"neurons": ["100"]}`` (values compared
         as text); the others stay in the plan, to run later.
+    reuse
+        Other sweep folders to copy finished points from (same settings digest and key:
+        the same run) instead of running them; a folder with other settings is refused.
     progress
         Show a progress bar over points.
     log
@@ -343,14 +355,20 @@ def run_sweep(
     """
     t0 = time.perf_counter()
     out = Path(out)
+    sources = reuse_sources(grid, out, reuse)
     write_plan(grid, out, grid_text)
     points = select(grid.points(), only)
     todo = [p for p in points if not is_done(out, p)]
     summary = SweepSummary(total=len(points), skipped=len(points) - len(todo))
+    copied = _copy_finished(out, todo, sources)
+    todo = [p for p in todo if p.key not in copied]
+    summary.reused = len(copied)
     log(
         f"sweep {grid.name}: {len(points)} points"
         + (" selected" if only else "")
-        + f", {summary.skipped} already done, {len(todo)} to run"
+        + f", {summary.skipped} already done"
+        + (f", {summary.reused} copied from {', '.join(map(str, sources))}" if sources else "")
+        + f", {len(todo)} to run"
     )
     if not todo:
         _write_failed(out, {})
@@ -413,6 +431,49 @@ def run_sweep(
     _remove_spent_prefixes(grid, out)
     summary.wall_seconds = time.perf_counter() - t0
     return summary
+
+
+def reuse_sources(grid: Grid, out: Path, reuse) -> list[Path]:
+    """Check the folders to reuse points from: sweeps with this grid's settings digest."""
+    sources = []
+    digest = grid.settings_digest()
+    for src in map(Path, reuse):
+        if src.resolve() == out.resolve():
+            raise ConfigError(f"--reuse {src} is the sweep folder itself; name another folder")
+        _, plan = read_plan(src)
+        if plan.get("digest") != digest:
+            raise ConfigError(
+                f"--reuse {src}: that sweep ({plan.get('name')!r}) has other settings (digest "
+                f"{plan.get('digest')}, this grid {digest}), so its points are other runs; "
+                "reuse only folders of grids with the same [run], [network], [pruning] and "
+                "[search] sections"
+            )
+        sources.append(src)
+    return sources
+
+
+def _copy_finished(out: Path, todo: list[Point], sources: list[Path]) -> set[str]:
+    """Copy the points of ``todo`` finished in a source folder; return their keys.
+
+    Each folder is copied under a temporary name and renamed, so an interrupted copy
+    leaves no half folder that would count as done.
+    """
+    copied: set[str] = set()
+    for p in todo:
+        for src in sources:
+            if not is_done(src, p):
+                continue
+            dest = run_folder(out, p)
+            tmp = dest.with_name(f".{dest.name}.copy-{os.getpid()}")
+            if tmp.exists():
+                shutil.rmtree(tmp)
+            shutil.copytree(run_folder(src, p), tmp)
+            if dest.exists():  # an unfinished folder (no result.json): replace it
+                shutil.rmtree(dest)
+            tmp.rename(dest)
+            copied.add(p.key)
+            break
+    return copied
 
 
 def _remove_spent_prefixes(grid: Grid, out: Path) -> None:

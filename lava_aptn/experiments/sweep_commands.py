@@ -29,6 +29,14 @@ def register(subparsers) -> None:
         metavar="AXIS=V1,V2",
         help="run only the points with these axis values (repeatable), e.g. --only neurons=100",
     )
+    p.add_argument(
+        "--reuse",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="copy the points already finished in sweep folder DIR (a grid with the same "
+        "settings: the same runs) instead of running them (repeatable)",
+    )
     p.add_argument("--dry-run", action="store_true", help="list the points and exit")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=run_sweep_command)
@@ -49,13 +57,16 @@ def run_sweep_command(args) -> int:
     from pathlib import Path
 
     from lava_aptn.experiments.grid import load_grid
-    from lava_aptn.experiments.sweep import is_done, run_sweep, select
+    from lava_aptn.experiments.sweep import is_done, reuse_sources, run_sweep, select
 
     grid = load_grid(args.grid)
     only = _parse_only(args.only)
     if args.dry_run:
+        sources = reuse_sources(grid, Path(args.out), args.reuse)
         for point in select(grid.points(), only):
             mark = "done" if is_done(args.out, point) else "todo"
+            if mark == "todo" and any(is_done(src, point) for src in sources):
+                mark = "copy"
             print(f"{mark}  {point.key}")
         return 0
     summary = run_sweep(
@@ -65,10 +76,12 @@ def run_sweep_command(args) -> int:
         scheduler=args.scheduler,
         grid_text=Path(args.grid).read_text(),
         only=only,
+        reuse=args.reuse,
         progress=not args.no_progress,
     )
     print(
         f"sweep {grid.name}: {summary.ran} run, {summary.skipped} skipped, "
+        f"{summary.reused} copied, "
         f"{len(summary.failed)} failed of {summary.total} points in "
         f"{summary.wall_seconds:.0f} s; folder {args.out}"
     )

@@ -208,6 +208,51 @@ def test_other_settings_in_the_same_folder_are_refused(finished, tmp_path):
         run_sweep(grid, out, jobs=1, progress=False, log=lambda m: None)
 
 
+def test_reuse_copies_the_same_runs_from_another_grid(finished, tmp_path, digits):
+    _, src, _ = finished
+    # another grid (name, report, an extra target) with the same settings sections
+    text = TINY.replace('name = "tiny"', 'name = "tiny-wider"').replace(
+        "target_connectivity = [0.4]", "target_connectivity = [0.3, 0.4]"
+    )
+    grid, path = _grid(tmp_path, text)
+    out = tmp_path / "wider"
+    lines = []
+    for only, copied in (({"target_connectivity": ["0.4"]}, 4), ({"method": ["none"]}, 2)):
+        summary = run_sweep(
+            grid,
+            out,
+            jobs=1,
+            data=_data(digits),
+            only=only,
+            reuse=[src],
+            progress=False,
+            log=lines.append,
+        )
+        # points finished in src are copied, none trained
+        assert (summary.reused, summary.ran, summary.skipped) == (copied, 0, 0)
+        assert f"{copied} copied from" in lines[-1]
+    for p in grid.points():
+        if p.target in (None, 0.4):
+            copy = (run_folder(out, p) / "result.json").read_bytes()
+            assert copy == (run_folder(src, p) / "result.json").read_bytes()
+        else:
+            assert not is_done(out, p)
+    assert not list((out / "runs").glob(".*"))  # no temporary folders left
+    # the report of the new folder sees the copied points
+    report = make_report(out, tmp_path / "report")
+    assert (report["points"], report["missing"]) == (6, 4)
+
+
+def test_reuse_refuses_a_sweep_of_other_settings(finished, tmp_path):
+    _, src, _ = finished
+    grid, _ = _grid(tmp_path, TINY.replace("test_images = 40", "test_images = 30"))
+    with pytest.raises(ConfigError, match="other settings.*other runs"):
+        run_sweep(grid, tmp_path / "o", jobs=1, reuse=[src], progress=False, log=lambda m: None)
+    assert not (tmp_path / "o").exists()  # refused before anything is written
+    with pytest.raises(LavaAptnError, match="not a sweep folder"):
+        run_sweep(grid, tmp_path / "o", jobs=1, reuse=[tmp_path], progress=False)
+
+
 def test_only_selects_points(tmp_path, digits):
     grid, _ = _grid(tmp_path)
     from lava_aptn.experiments.sweep import select
