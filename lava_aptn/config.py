@@ -200,6 +200,8 @@ class InputConfig:
 
 #: Membrane integrators (:attr:`NetworkConfig.membrane`).
 MEMBRANE_INTEGRATORS = ("backward-euler", "forward-euler")
+#: Per-step decay rules of the exponential variables (:attr:`NetworkConfig.decay`).
+DECAY_RULES = ("exact", "euler")
 
 
 @dataclass(frozen=True)
@@ -219,12 +221,21 @@ class NetworkConfig:
         semi-implicit, unconditionally stable) or ``"forward-euler"`` (the explicit step
         of Diehl & Cook's Brian code and of the fixed-point mode, clamped to the reversal
         potentials); ``docs/engine.md``. The fixed-point mode always uses forward Euler.
+    decay
+        Per-step factor of every exponentially decaying variable (conductances, STDP
+        traces, ``theta``): ``"exact"`` (default, ``exp(-dt/tau)``) or ``"euler"``
+        (``1 - dt/tau``, the forward-Euler step of Diehl & Cook's Brian code). They
+        differ where ``tau`` is close to ``dt``: for ``tau_ge`` = 1 ms at dt = 0.5 ms
+        the factor is 0.5 instead of 0.607, so one input spike's conductance sums to 2
+        steps' worth instead of 2.54. ``"euler"`` needs ``dt_ms`` below every time
+        constant. The fixed-point mode derives its decay constants by the same rule.
     """
 
     n_neurons: int = 100
     n_inputs: int = 784
     dt_ms: float = 0.5
     membrane: str = "backward-euler"
+    decay: str = "exact"
     exc: ExcitatoryConfig = field(default_factory=ExcitatoryConfig)
     inh: InhibitoryConfig = field(default_factory=InhibitoryConfig)
     syn: SynapseConfig = field(default_factory=SynapseConfig)
@@ -241,6 +252,25 @@ class NetworkConfig:
             )
         if self.dt_ms > 2.0:
             raise ConfigError(f"dt_ms must be <= 2 ms for these dynamics, got {self.dt_ms!r}")
+        if self.decay not in DECAY_RULES:
+            raise ConfigError(f"decay must be one of {DECAY_RULES}, got {self.decay!r}")
+        if self.decay == "euler":
+            taus = {
+                "exc.tau_ge_ms": self.exc.tau_ge_ms,
+                "exc.tau_gi_ms": self.exc.tau_gi_ms,
+                "inh.tau_ge_ms": self.inh.tau_ge_ms,
+                "inh.tau_gi_ms": self.inh.tau_gi_ms,
+                "stdp.tau_pre_ms": self.stdp.tau_pre_ms,
+                "stdp.tau_post1_ms": self.stdp.tau_post1_ms,
+                "stdp.tau_post2_ms": self.stdp.tau_post2_ms,
+            }
+            name, tau = min(taus.items(), key=lambda item: item[1])
+            if not self.dt_ms < tau:
+                raise ConfigError(
+                    f"decay='euler' needs dt_ms below every time constant, got dt_ms="
+                    f"{self.dt_ms!r} and {name}={tau!r} (a factor 1 - dt/tau <= 0); use a "
+                    "smaller dt_ms or decay='exact'"
+                )
         if not math.isclose(
             self.input.presentation_ms / self.dt_ms, round(self.input.presentation_ms / self.dt_ms)
         ):

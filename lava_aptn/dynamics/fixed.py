@@ -148,15 +148,19 @@ class FixedParams(NamedTuple):
     dt_ms: float
 
 
-def decay_constant(tau_ms: float, dt_ms: float, bits: int = 12) -> int:
+def decay_constant(tau_ms: float, dt_ms: float, bits: int = 12, rule: str = "exact") -> int:
     """Return Loihi's decay constant ``d = round(2**bits (1 - exp(-dt/tau)))``.
+
+    With ``rule = "euler"`` (``NetworkConfig.decay``): ``round(2**bits dt / tau)``.
 
     Examples
     --------
     >>> decay_constant(1.0, 0.5)  # 4096 * (1 - exp(-0.5)) = 1611.7
     1612
+    >>> decay_constant(1.0, 0.5, rule="euler")
+    2048
     """
-    return int(round(2**bits * (1.0 - decay_factor(tau_ms, dt_ms))))
+    return int(round(2**bits * (1.0 - decay_factor(tau_ms, dt_ms, rule))))
 
 
 def mant_exp(value: float, bits: int = 8) -> tuple[int, int]:
@@ -239,6 +243,11 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
     def mult(factor: float) -> int:
         return int(round(one * factor))
 
+    def over_rest(tau: float) -> float:  # decay of a trace or conductance over the rest
+        if cfg.decay == "euler":
+            return decay_factor(tau, dt, "euler") ** rest_steps
+        return math.exp(-inp.rest_ms / tau)
+
     def wta(w: float) -> int:  # 8-bit mantissa with exponent, in 1/256 units -> G units
         m, x = mant_exp(w * 256, prof.wta_weight_bits)
         return (m << x) << (prof.g_frac_bits - 8)
@@ -274,8 +283,8 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         e_v_thresh=mv(e.v_thresh_mv),
         e_e_exc=mv(e.e_exc_mv),
         e_e_inh=mv(e.e_inh_mv),
-        e_ge_d=decay_constant(e.tau_ge_ms, dt, prof.decay_bits),
-        e_gi_d=decay_constant(e.tau_gi_ms, dt, prof.decay_bits),
+        e_ge_d=decay_constant(e.tau_ge_ms, dt, prof.decay_bits, cfg.decay),
+        e_gi_d=decay_constant(e.tau_gi_ms, dt, prof.decay_bits, cfg.decay),
         e_ref_steps=steps_of(e.refractory_ms, dt),
         e_hold_steps=max(steps_of(e.min_isi_ms, dt), steps_of(e.refractory_ms, dt)),
         e_theta_plus=mv(e.theta_plus_mv),
@@ -286,27 +295,27 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         i_v_thresh=mv(i.v_thresh_mv),
         i_e_exc=mv(i.e_exc_mv),
         i_e_inh=mv(i.e_inh_mv),
-        i_ge_d=decay_constant(i.tau_ge_ms, dt, prof.decay_bits),
-        i_gi_d=decay_constant(i.tau_gi_ms, dt, prof.decay_bits),
+        i_ge_d=decay_constant(i.tau_ge_ms, dt, prof.decay_bits, cfg.decay),
+        i_gi_d=decay_constant(i.tau_gi_ms, dt, prof.decay_bits, cfg.decay),
         i_ref_steps=steps_of(i.refractory_ms, dt),
         w_exc_inh=wta(s.w_exc_inh),
         w_inh_exc=wta(s.w_inh_exc),
-        pre_d=decay_constant(d.tau_pre_ms, dt, prof.decay_bits),
-        post1_d=decay_constant(d.tau_post1_ms, dt, prof.decay_bits),
-        post2_d=decay_constant(d.tau_post2_ms, dt, prof.decay_bits),
+        pre_d=decay_constant(d.tau_pre_ms, dt, prof.decay_bits, cfg.decay),
+        post1_d=decay_constant(d.tau_post1_ms, dt, prof.decay_bits, cfg.decay),
+        post2_d=decay_constant(d.tau_post2_ms, dt, prof.decay_bits, cfg.decay),
         # dw [mantissa] = mu * trace/2**tb [* trace/2**tb] / w_unit, scaled by 2**lr_shift
         a_pre=a_pre,
         a_post=a_post,
         norm_target=0 if s.norm_total is None else int(round(s.norm_total / w_unit)),
         rest_v_e_m=mult(math.exp(-inp.rest_ms / e.tau_m_ms)),
         rest_v_i_m=mult(math.exp(-inp.rest_ms / i.tau_m_ms)),
-        rest_ge_e_m=mult(math.exp(-inp.rest_ms / e.tau_ge_ms)),
-        rest_gi_e_m=mult(math.exp(-inp.rest_ms / e.tau_gi_ms)),
-        rest_ge_i_m=mult(math.exp(-inp.rest_ms / i.tau_ge_ms)),
-        rest_gi_i_m=mult(math.exp(-inp.rest_ms / i.tau_gi_ms)),
-        rest_pre_m=mult(math.exp(-inp.rest_ms / d.tau_pre_ms)),
-        rest_post1_m=mult(math.exp(-inp.rest_ms / d.tau_post1_ms)),
-        rest_post2_m=mult(math.exp(-inp.rest_ms / d.tau_post2_ms)),
+        rest_ge_e_m=mult(over_rest(e.tau_ge_ms)),
+        rest_gi_e_m=mult(over_rest(e.tau_gi_ms)),
+        rest_ge_i_m=mult(over_rest(i.tau_ge_ms)),
+        rest_gi_i_m=mult(over_rest(i.tau_gi_ms)),
+        rest_pre_m=mult(over_rest(d.tau_pre_ms)),
+        rest_post1_m=mult(over_rest(d.tau_post1_ms)),
+        rest_post2_m=mult(over_rest(d.tau_post2_ms)),
         n_steps=n_steps,
         rest_steps=rest_steps,
         min_exc_spikes=inp.min_exc_spikes,

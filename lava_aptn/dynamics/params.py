@@ -1,7 +1,8 @@
 """Per-step constants derived once from a :class:`~lava_aptn.config.NetworkConfig`.
 
-The engine works in time steps: every time constant becomes a per-step decay factor
-``exp(-dt / tau)`` (exact for exponential decay) and every duration a step count.
+The engine works in time steps: every time constant becomes a per-step decay factor,
+``exp(-dt / tau)`` (exact for exponential decay; ``NetworkConfig.decay = "euler"``:
+``1 - dt / tau``, Diehl & Cook's forward-Euler step) and every duration a step count.
 """
 
 from __future__ import annotations
@@ -14,16 +15,27 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 
 
-def decay_factor(tau_ms: float, dt_ms: float) -> float:
-    """Return the exact per-step decay ``exp(-dt_ms / tau_ms)`` of an exponential.
+def decay_factor(tau_ms: float, dt_ms: float, rule: str = "exact") -> float:
+    """Return the per-step decay factor of an exponential with time constant ``tau_ms``.
+
+    ``rule = "exact"``: ``exp(-dt_ms / tau_ms)``; ``"euler"``: ``1 - dt_ms / tau_ms``
+    (the forward-Euler step, which needs ``dt_ms < tau_ms``).
 
     Examples
     --------
     >>> round(decay_factor(20.0, 0.5), 6)
     0.97531
+    >>> decay_factor(1.0, 0.5, "euler")
+    0.5
     """
     if tau_ms <= 0 or dt_ms <= 0:
         raise ValueError(f"tau_ms and dt_ms must be > 0, got {tau_ms!r}, {dt_ms!r}")
+    if rule == "euler":
+        if not dt_ms < tau_ms:
+            raise ValueError(f"the Euler decay needs dt_ms < tau_ms, got {dt_ms!r}, {tau_ms!r}")
+        return 1.0 - dt_ms / tau_ms
+    if rule != "exact":
+        raise ValueError(f"rule must be 'exact' or 'euler', got {rule!r}")
     return math.exp(-dt_ms / tau_ms)
 
 
@@ -104,7 +116,7 @@ class StepParams(NamedTuple):
 
 def step_params(cfg: NetworkConfig) -> StepParams:
     """Derive the per-step constants of ``cfg``."""
-    dt = cfg.dt_ms
+    dt, rule = cfg.dt_ms, cfg.decay
     e, i, s, d, inp = cfg.exc, cfg.inh, cfg.syn, cfg.stdp, cfg.input
     return StepParams(
         e_dt_tau=dt / e.tau_m_ms,
@@ -113,27 +125,27 @@ def step_params(cfg: NetworkConfig) -> StepParams:
         e_v_thresh=e.v_thresh_mv,
         e_e_exc=e.e_exc_mv,
         e_e_inh=e.e_inh_mv,
-        e_decay_ge=decay_factor(e.tau_ge_ms, dt),
-        e_decay_gi=decay_factor(e.tau_gi_ms, dt),
+        e_decay_ge=decay_factor(e.tau_ge_ms, dt, rule),
+        e_decay_gi=decay_factor(e.tau_gi_ms, dt, rule),
         e_ref_steps=float(steps_of(e.refractory_ms, dt)),
         e_isi_steps=float(steps_of(e.min_isi_ms, dt)),
         e_theta_plus=e.theta_plus_mv,
-        e_decay_theta=decay_factor(e.tau_theta_ms, dt),
+        e_decay_theta=decay_factor(e.tau_theta_ms, dt, rule),
         i_dt_tau=dt / i.tau_m_ms,
         i_v_rest=i.v_rest_mv,
         i_v_reset=i.v_reset_mv,
         i_v_thresh=i.v_thresh_mv,
         i_e_exc=i.e_exc_mv,
         i_e_inh=i.e_inh_mv,
-        i_decay_ge=decay_factor(i.tau_ge_ms, dt),
-        i_decay_gi=decay_factor(i.tau_gi_ms, dt),
+        i_decay_ge=decay_factor(i.tau_ge_ms, dt, rule),
+        i_decay_gi=decay_factor(i.tau_gi_ms, dt, rule),
         i_ref_steps=float(steps_of(i.refractory_ms, dt)),
         w_exc_inh=s.w_exc_inh,
         w_inh_exc=s.w_inh_exc,
         w_max=s.w_max,
-        decay_pre=decay_factor(d.tau_pre_ms, dt),
-        decay_post1=decay_factor(d.tau_post1_ms, dt),
-        decay_post2=decay_factor(d.tau_post2_ms, dt),
+        decay_pre=decay_factor(d.tau_pre_ms, dt, rule),
+        decay_post1=decay_factor(d.tau_post1_ms, dt, rule),
+        decay_post2=decay_factor(d.tau_post2_ms, dt, rule),
         mu_pre=d.mu_pre,
         mu_post=d.mu_post,
         norm_total=0.0 if s.norm_total is None else float(s.norm_total),
@@ -162,11 +174,11 @@ def step_params(cfg: NetworkConfig) -> StepParams:
 def pre_trace_table(cfg: NetworkConfig) -> np.ndarray:
     """Return ``decay_pre ** k`` for k steps since a presynaptic spike.
 
-    The presynaptic trace is reset to 1 on a spike and decays exactly, so its value
-    ``k`` steps later is ``decay_pre ** k``; the table holds it until it falls below
-    1e-30 (then 0), so traces are looked up, never decayed step by step.
+    The presynaptic trace is reset to 1 on a spike and decays by ``decay_pre`` per step,
+    so its value ``k`` steps later is ``decay_pre ** k``; the table holds it until it
+    falls below 1e-30 (then 0), so traces are looked up, never decayed step by step.
     """
-    decay = decay_factor(cfg.stdp.tau_pre_ms, cfg.dt_ms)
+    decay = decay_factor(cfg.stdp.tau_pre_ms, cfg.dt_ms, cfg.decay)
     length = int(math.ceil(math.log(1e-30) / math.log(decay))) + 1
     table = decay ** np.arange(length, dtype=np.float64)
     return np.concatenate([table, [0.0]])

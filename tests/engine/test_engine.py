@@ -16,12 +16,18 @@ from lava_aptn.pruning import PruningConfig
 
 
 @pytest.mark.parametrize(
-    "learning, membrane",
-    [(True, "backward-euler"), (False, "backward-euler"), (True, "forward-euler")],
+    "learning, membrane, decay",
+    [
+        (True, "backward-euler", "exact"),
+        (False, "backward-euler", "exact"),
+        (True, "forward-euler", "exact"),
+        (True, "forward-euler", "euler"),  # Diehl & Cook's numerics
+    ],
 )
-def test_engine_equals_numpy_reference(digits, learning, membrane, run_present):
+def test_engine_equals_numpy_reference(digits, learning, membrane, decay, run_present):
     images, _ = digits(6)
-    net = Network.fresh(replace(preset(n_neurons=30), membrane=membrane), seed=1)
+    cfg = replace(preset(n_neurons=30), membrane=membrane, decay=decay)
+    net = Network.fresh(cfg, seed=1)
     state = net.syn_state.copy()
     state[::7, ::3] = 2  # some removed synapses
     state[1::11, 1::4] = 1  # some frozen ones
@@ -59,6 +65,26 @@ def test_forward_euler_membrane_known_answers():
     )
     # g_i = 500: the explicit step would overshoot to -65 + a * 500 * -35 = -152.5 mV
     assert _membrane(-65.0, 0.0, 500.0, a, -65.0, 0.0, -100.0, 1.0) == -100.0
+
+
+def test_euler_decay_known_answers(digits, run_present):
+    """decay='euler': every factor is 1 - dt/tau; a conductance decays by it per step."""
+    from lava_aptn.dynamics.params import step_params
+
+    cfg = replace(preset(n_neurons=4), decay="euler")
+    p = step_params(cfg)
+    # dt = 0.5 ms: tau_ge 1 ms -> 0.5, tau_gi 2 ms -> 0.75, traces 20 / 40 ms
+    assert (p.e_decay_ge, p.e_decay_gi, p.i_decay_ge, p.i_decay_gi) == (0.5, 0.75, 0.5, 0.75)
+    assert (p.decay_pre, p.decay_post1, p.decay_post2) == (0.975, 0.975, 0.9875)
+    exact = step_params(preset(n_neurons=4))
+    assert exact.e_decay_ge == pytest.approx(np.exp(-0.5))
+    # one step of an idle network: g_e halves instead of falling to exp(-0.5)
+    for config, factor in ((cfg, 0.5), (preset(n_neurons=4), np.exp(-0.5))):
+        net = Network.fresh(config, seed=0)
+        net.fs[L.GE_E] = 2.0
+        no_input = np.zeros(2, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        run_present(net, *no_input, False)
+        np.testing.assert_allclose(net.fs[L.GE_E], 2.0 * factor, rtol=1e-15)
 
 
 def test_label_assignment_and_classification_known_answer():

@@ -1,6 +1,7 @@
 """Lava floating_pt Processes against the engine on the same images (docs/lava.md)."""
 
 import numpy as np
+import pytest
 
 from lava_aptn.dynamics import layout as L
 from lava_aptn.encoding import TEST_STREAM
@@ -43,11 +44,12 @@ def test_soft_pruning_keeps_frozen_weights_equal(images, config):
     assert agreement.ok, agreement.report()
 
 
-def test_forward_euler_membrane_equals_engine(images, config):
-    """The Lava models step the membrane with the engine's kernel, whichever integrator."""
+@pytest.mark.parametrize("decay", ["exact", "euler"])
+def test_forward_euler_membrane_equals_engine(images, config, decay):
+    """The Lava models step with the engine's kernels, whichever integrator and decay."""
     from dataclasses import replace
 
-    cfg = replace(config(10), membrane="forward-euler")
+    cfg = replace(config(10), membrane="forward-euler", decay=decay)
     prune = PruningConfig(method="aptn", w_th0=0.05, prune_start=2, prune_batch=2)
     agreement, lava, engine = compare_with_engine(cfg, prune, images(3), seed=5)
     assert lava.image_counts.sum() > 0
