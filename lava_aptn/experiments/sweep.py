@@ -296,19 +296,26 @@ def _executor(jobs: int, scheduler: str | None):
 
 # ---------------------------------------------------------------------- the sweep
 def select(points: list[Point], only: dict[str, list[str]] | None) -> list[Point]:
-    """Return the points whose axis values match every entry of ``only`` (as text)."""
+    """Return the points whose axis values match every entry of ``only`` (as text).
+
+    An axis of the pruning parameters (``prune_start``, ``spike_interval``, ...) is
+    known to the points of pruning methods only; the baselines have no value for it,
+    so they are not selected by it (select them with ``method=none``).
+    """
     if not only:
         return points
+    known: dict[str, None] = {}
+    for p in points:
+        known.update(dict.fromkeys(p.axes()))
     for axis in only:
-        if points and axis not in points[0].axes():
+        if points and axis not in known:
             raise ConfigError(
-                f"--only names {axis!r}, not an axis of this grid; axes: "
-                f"{', '.join(points[0].axes())}"
+                f"--only names {axis!r}, not an axis of this grid; axes: {', '.join(known)}"
             )
     return [
         p
         for p in points
-        if all(value_text(p.axes()[axis]) in values for axis, values in only.items())
+        if all(value_text(p.axes().get(axis)) in values for axis, values in only.items())
     ]
 
 

@@ -261,6 +261,16 @@ def test_only_selects_points(tmp_path, digits):
     assert [p.key for p in chosen] == ["mnist-n8-none-s1"]
     with pytest.raises(ConfigError, match="not an axis"):
         select(grid.points(), {"colour": ["red"]})
+    # a pruning-parameter axis selects the pruning points (the baseline has no value)
+    text = TINY.replace(
+        "target_connectivity = [0.4]", "target_connectivity = [0.4]\nprune_start = [40, 60]"
+    ).replace("prune_start = 60\n", "")
+    grid, _ = _grid(tmp_path, text)
+    chosen = select(grid.points(), {"prune_start": ["40"], "seed": ["0"]})
+    assert sorted(p.key for p in chosen) == [
+        "mnist-n8-aptn-s0-c0.4-prune_start40",
+        "mnist-n8-constant-s0-c0.4-prune_start40",
+    ]
 
 
 def test_a_partial_sweep_keeps_the_prefixes_other_points_need(tmp_path, digits):
