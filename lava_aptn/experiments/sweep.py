@@ -9,10 +9,12 @@ Layout of a sweep folder ``OUT``::
     OUT/failed.json          points that raised, with the error (only when some did)
 
 ``reuse`` (``--reuse DIR``) takes finished points from other sweep folders instead of
-running them again: a point of another grid with the same settings digest (the grid's
-``run``, ``network``, ``pruning`` and ``search`` sections) and the same key (its axis
-values) is the very same run, so its folder is copied. Figures whose grids overlap
-(Figures 9, 12, 13 and 14 share many points) then cost only their new points.
+running them again. A point is copied when a finished point of the other sweep makes the
+very same run: equal network, run and pruning configurations, preset, and (for a target
+connectivity) the same target and search settings (:func:`run_identity`). Keys and grids
+may differ (Figure 11's APTN point starting at 30,000 images is Figure 9's APTN point at
+10 %), so figures whose grids overlap cost only their new points. The copy's
+``result.json`` names its new point and sweep and records where it came from.
 
 Work happens in two kinds of task. A *prefix* task trains, without pruning, the first
 ``prune_start`` images of one (dataset, size, seed, schedule) and saves the session; a
@@ -353,8 +355,8 @@ def run_sweep(
         Run only the points whose axes match: ``{"neurons": ["100"]}`` (values compared
         as text); the others stay in the plan, to run later.
     reuse
-        Other sweep folders to copy finished points from (same settings digest and key:
-        the same run) instead of running them; a folder with other settings is refused.
+        Other sweep folders to copy finished points from when they made the same run
+        (:func:`run_identity`) instead of running them.
     progress
         Show a progress bar over points.
     log
@@ -367,7 +369,7 @@ def run_sweep(
     points = select(grid.points(), only)
     todo = [p for p in points if not is_done(out, p)]
     summary = SweepSummary(total=len(points), skipped=len(points) - len(todo))
-    copied = _copy_finished(out, todo, sources)
+    copied = _copy_finished(grid, out, todo, sources)
     todo = [p for p in todo if p.key not in copied]
     summary.reused = len(copied)
     log(
@@ -441,46 +443,76 @@ def run_sweep(
 
 
 def reuse_sources(grid: Grid, out: Path, reuse) -> list[Path]:
-    """Check the folders to reuse points from: sweeps with this grid's settings digest."""
+    """Check the folders to reuse points from: sweep folders other than ``out``."""
     sources = []
-    digest = grid.settings_digest()
     for src in map(Path, reuse):
         if src.resolve() == out.resolve():
             raise ConfigError(f"--reuse {src} is the sweep folder itself; name another folder")
-        _, plan = read_plan(src)
-        if plan.get("digest") != digest:
-            raise ConfigError(
-                f"--reuse {src}: that sweep ({plan.get('name')!r}) has other settings (digest "
-                f"{plan.get('digest')}, this grid {digest}), so its points are other runs; "
-                "reuse only folders of grids with the same [run], [network], [pruning] and "
-                "[search] sections"
-            )
+        read_plan(src)  # raises when src is not a sweep folder
         sources.append(src)
     return sources
 
 
-def _copy_finished(out: Path, todo: list[Point], sources: list[Path]) -> set[str]:
-    """Copy the points of ``todo`` finished in a source folder; return their keys.
+def run_identity(grid: Grid, point: Point) -> str:
+    """Text naming the run ``point`` makes; equal for points of any grids that run alike.
 
-    Each folder is copied under a temporary name and renamed, so an interrupted copy
-    leaves no half folder that would count as done.
+    It holds the ``config`` record of ``result.json`` (network, run and pruning
+    configurations and the preset) and, for a target connectivity, the target and the
+    search's tolerance and evaluation budget; axis names and grid names play no part.
     """
-    copied: set[str] = set()
+    from lava_aptn.engine.run import config_record
+
+    search = None
+    if point.target is not None and point.method != "none":
+        search = {
+            "target": point.target,
+            "tol": float(grid.search.get("tol", 0.005)),
+            "max_evals": int(grid.search.get("max_evals", 8)),
+        }
+    record = config_record(*grid.configs(point), grid.preset_name)
+    return json.dumps({"config": record, "search": search}, sort_keys=True, default=str)
+
+
+def reusable_points(grid: Grid, points: list[Point], sources: list[Path]) -> dict[str, tuple]:
+    """Map the key of each of ``points`` that a source finished to ``(source, its point)``."""
+    wanted = {run_identity(grid, p): p.key for p in points}
+    found: dict[str, tuple] = {}
+    for src in sources:
+        src_grid, _ = read_plan(src)
+        for q in src_grid.points():
+            key = wanted.get(run_identity(src_grid, q))
+            if key is not None and key not in found and is_done(src, q):
+                found[key] = (src, src_grid, q)
+    return found
+
+
+def _copy_finished(grid: Grid, out: Path, todo: list[Point], sources: list[Path]) -> set[str]:
+    """Copy the points of ``todo`` a source finished (the same run); return their keys.
+
+    Each folder is copied under a temporary name, its ``result.json`` rewritten to name
+    its new point and sweep, and renamed, so an interrupted copy leaves no half folder
+    that would count as done.
+    """
+    found = reusable_points(grid, todo, sources)
     for p in todo:
-        for src in sources:
-            if not is_done(src, p):
-                continue
-            dest = run_folder(out, p)
-            tmp = dest.with_name(f".{dest.name}.copy-{os.getpid()}")
-            if tmp.exists():
-                shutil.rmtree(tmp)
-            shutil.copytree(run_folder(src, p), tmp)
-            if dest.exists():  # an unfinished folder (no result.json): replace it
-                shutil.rmtree(dest)
-            tmp.rename(dest)
-            copied.add(p.key)
-            break
-    return copied
+        if p.key not in found:
+            continue
+        src, src_grid, q = found[p.key]
+        dest = run_folder(out, p)
+        tmp = dest.with_name(f".{dest.name}.copy-{os.getpid()}")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        shutil.copytree(run_folder(src, q), tmp)
+        result_path = tmp / "result.json"
+        result = json.loads(result_path.read_text())
+        if "point" in result or "sweep" in result:
+            result.update({"point": {"key": p.key, **p.axes()}, "sweep": grid.name})
+        result["copied_from"] = {"sweep": src_grid.name, "folder": str(src), "key": q.key}
+        atomic_write_json(result_path, result)
+        if dest.exists():  # an unfinished folder (no result.json): replace it
+            shutil.rmtree(dest)
+        tmp.rename(dest)
+    return set(found)
 
 
 def _remove_spent_prefixes(grid: Grid, out: Path) -> None:

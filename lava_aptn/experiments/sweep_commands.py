@@ -57,17 +57,29 @@ def run_sweep_command(args) -> int:
     from pathlib import Path
 
     from lava_aptn.experiments.grid import load_grid
-    from lava_aptn.experiments.sweep import is_done, reuse_sources, run_sweep, select
+    from lava_aptn.experiments.sweep import (
+        is_done,
+        reusable_points,
+        reuse_sources,
+        run_sweep,
+        select,
+    )
 
     grid = load_grid(args.grid)
     only = _parse_only(args.only)
     if args.dry_run:
         sources = reuse_sources(grid, Path(args.out), args.reuse)
-        for point in select(grid.points(), only):
+        points = select(grid.points(), only)
+        todo = [p for p in points if not is_done(args.out, p)]
+        copies = reusable_points(grid, todo, sources)
+        for point in points:
             mark = "done" if is_done(args.out, point) else "todo"
-            if mark == "todo" and any(is_done(src, point) for src in sources):
-                mark = "copy"
-            print(f"{mark}  {point.key}")
+            if point.key in copies:
+                src, _, q = copies[point.key]
+                mark, point_text = "copy", f"{point.key}  <- {src}/runs/{q.key}"
+            else:
+                point_text = point.key
+            print(f"{mark}  {point_text}")
         return 0
     summary = run_sweep(
         grid,

@@ -16,7 +16,7 @@ import pytest
 from lava_aptn.errors import ConfigError, LavaAptnError
 from lava_aptn.experiments.grid import grid_from_dict, load_grid
 from lava_aptn.experiments.report import make_report
-from lava_aptn.experiments.sweep import is_done, run_folder, run_sweep
+from lava_aptn.experiments.sweep import is_done, reusable_points, run_folder, run_sweep
 
 TINY = """
 name = "tiny"
@@ -208,8 +208,21 @@ def test_other_settings_in_the_same_folder_are_refused(finished, tmp_path):
         run_sweep(grid, out, jobs=1, progress=False, log=lambda m: None)
 
 
+def _same_run(copy_dir: Path, src_dir: Path, key: str, name: str) -> None:
+    """The copied result.json is the source's, renamed to its new point and sweep."""
+    copy = json.loads((copy_dir / "result.json").read_text())
+    src = json.loads((src_dir / "result.json").read_text())
+    assert copy.pop("copied_from")["key"] == src["point"]["key"]
+    assert (copy.pop("point")["key"], copy.pop("sweep")) == (key, name)
+    del src["point"], src["sweep"]
+    assert copy == src
+    for npz in src_dir.glob("*.npz"):
+        assert (copy_dir / npz.name).read_bytes() == npz.read_bytes()
+
+
 def test_reuse_copies_the_same_runs_from_another_grid(finished, tmp_path, digits):
     _, src, _ = finished
+    src_grid, _ = _grid(tmp_path)
     # another grid (name, report, an extra target) with the same settings sections
     text = TINY.replace('name = "tiny"', 'name = "tiny-wider"').replace(
         "target_connectivity = [0.4]", "target_connectivity = [0.3, 0.4]"
@@ -233,8 +246,7 @@ def test_reuse_copies_the_same_runs_from_another_grid(finished, tmp_path, digits
         assert f"{copied} copied from" in lines[-1]
     for p in grid.points():
         if p.target in (None, 0.4):
-            copy = (run_folder(out, p) / "result.json").read_bytes()
-            assert copy == (run_folder(src, p) / "result.json").read_bytes()
+            _same_run(run_folder(out, p), run_folder(src, p), p.key, "tiny-wider")
         else:
             assert not is_done(out, p)
     assert not list((out / "runs").glob(".*"))  # no temporary folders left
@@ -243,14 +255,51 @@ def test_reuse_copies_the_same_runs_from_another_grid(finished, tmp_path, digits
     assert (report["points"], report["missing"]) == (6, 4)
 
 
-def test_reuse_refuses_a_sweep_of_other_settings(finished, tmp_path):
+def test_reuse_matches_runs_not_keys(finished, tmp_path, digits):
+    """A point whose key names an axis the source grid set elsewhere is the same run."""
+    _, src, _ = finished
+    text = (
+        TINY.replace('name = "tiny"', 'name = "tiny-start"')
+        .replace(
+            "target_connectivity = [0.4]", "target_connectivity = [0.4]\nprune_start = [60, 40]"
+        )
+        .replace("prune_start = 60\n", "")
+    )
+    grid, _ = _grid(tmp_path, text)
+    out = tmp_path / "start"
+    summary = run_sweep(
+        grid,
+        out,
+        jobs=1,
+        data=_data(digits),
+        only={"prune_start": ["60"]},
+        reuse=[src],
+        progress=False,
+        log=lambda m: None,
+    )
+    assert (summary.reused, summary.ran) == (4, 0)
+    for p in grid.points():
+        if dict(p.pruning).get("prune_start") == 60:
+            src_key = p.key.replace("-prune_start60", "")
+            _same_run(run_folder(out, p), src / "runs" / src_key, p.key, "tiny-start")
+        elif p.method != "none":  # prune_start 40: another run, not copied
+            assert not is_done(out, p)
+
+
+def test_reuse_copies_nothing_from_other_runs(finished, tmp_path):
     _, src, _ = finished
     grid, _ = _grid(tmp_path, TINY.replace("test_images = 40", "test_images = 30"))
-    with pytest.raises(ConfigError, match="other settings.*other runs"):
-        run_sweep(grid, tmp_path / "o", jobs=1, reuse=[src], progress=False, log=lambda m: None)
-    assert not (tmp_path / "o").exists()  # refused before anything is written
+    assert reusable_points(grid, grid.points(), [src]) == {}
+    grid, _ = _grid(tmp_path, TINY.replace("tol = 0.05", "tol = 0.02"))
+    # the baselines are the same runs; the target searches stop elsewhere
+    assert sorted(reusable_points(grid, grid.points(), [src])) == [
+        "mnist-n8-none-s0",
+        "mnist-n8-none-s1",
+    ]
     with pytest.raises(LavaAptnError, match="not a sweep folder"):
         run_sweep(grid, tmp_path / "o", jobs=1, reuse=[tmp_path], progress=False)
+    with pytest.raises(ConfigError, match="sweep folder itself"):
+        run_sweep(grid, src, jobs=1, reuse=[src], progress=False)
 
 
 def test_only_selects_points(tmp_path, digits):
