@@ -66,8 +66,7 @@ def draw(rows: list[dict], spec: dict) -> bytes:
     for ax, key in zip(axes, keys, strict=False):
         lines: dict[Any, list[dict]] = defaultdict(list)
         for r in panels[key]:
-            label = " ".join(_series_text(k, r.get(k)) for k in series_keys) if series else y
-            lines[label].append(r)
+            lines[series_label(r, series_keys) if series else y].append(r)
         for label, members in sorted(lines.items(), key=lambda kv: str(kv[0])):
             _line(ax, members, x, y, label)
         ax.set_xlabel(LABELS.get(x, x))
@@ -88,6 +87,16 @@ def draw(rows: list[dict], spec: dict) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     return buf.getvalue()
+
+
+def series_label(row: dict, series_keys: list[str]) -> str:
+    """Legend text of ``row``'s line: its series values, or its method where it has none.
+
+    An APT point with series ``time_fn, time_factor`` reads ``f1 time_factor=1.3``; the
+    unpruned baseline, which has no pruning values, reads ``none``.
+    """
+    parts = [_series_text(k, row.get(k)) for k in series_keys]
+    return " ".join(t for t in parts if t) or str(row.get("method", ""))
 
 
 def _series_text(name: str, value: Any) -> str:

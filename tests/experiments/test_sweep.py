@@ -463,3 +463,16 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, digits, monkeypatch):
             progress=False,
             log=lambda m: None,
         )
+
+
+def test_series_labels_name_the_baseline():
+    from lava_aptn.experiments.report_plots import series_label
+
+    keys = ["time_fn", "time_factor"]
+    apt = {"method": "apt", "time_fn": "f1", "time_factor": 1.3}
+    assert series_label(apt, keys) == "f1 time_factor=1.3"
+    # the unpruned baseline has no pruning values: its line is named by its method
+    assert series_label({"method": "none", "time_fn": None, "time_factor": None}, keys) == "none"
+    assert series_label({"method": "aptn", "spike_interval": math.inf}, ["spike_interval"]) == (
+        "spike_interval=inf"
+    )
