@@ -115,6 +115,10 @@ class Point:
         parts += [f"{name}{value_text(value)}" for name, value in self.pruning]
         return "-".join(parts)
 
+    def record(self) -> dict[str, Any]:
+        """Return the ``point`` entry of a run's ``result.json``: key and axis values."""
+        return {"key": self.key, **self.axes()}
+
     def axes(self) -> dict[str, Any]:
         """Return the point's axis values (``target_connectivity`` for the target)."""
         out: dict[str, Any] = {
@@ -261,6 +265,16 @@ class Grid:
     def configs(self, point: Point) -> tuple[NetworkConfig, RunConfig, PruningConfig]:
         """Network, run and pruning configuration of ``point``."""
         return self.network_config(point), self.run_config(point), self.pruning_config(point)
+
+    def search_settings(self) -> dict[str, Any]:
+        """Tolerance and evaluation budget of the target searches, from ``[search]``.
+
+        The defaults are those of :func:`lava_aptn.engine.target.run_at_connectivity`.
+        """
+        return {
+            "tol": float(self.search.get("tol", 0.005)),
+            "max_evals": int(self.search.get("max_evals", 8)),
+        }
 
     def prefix_key(self, point: Point) -> str:
         """Name of the unpruned training prefix ``point`` branches from.

@@ -182,7 +182,7 @@ def run_point(
         config_record(net_cfg, run_cfg, base, grid.preset_name),
     )
     folder = run_folder(out, point)
-    extra = {"point": {"key": point.key, **point.axes()}, "sweep": grid.name}
+    extra = {"point": point.record(), "sweep": grid.name}
     if point.target is not None and point.method != "none":
         return run_at_connectivity(
             net_cfg,
@@ -190,8 +190,7 @@ def run_point(
             prune_cfg,
             folder,
             target=point.target,
-            tol=float(grid.search.get("tol", 0.005)),
-            max_evals=int(grid.search.get("max_evals", 8)),
+            **grid.search_settings(),
             preset=grid.preset_name,
             progress=False,
             log=lambda *_: None,
@@ -464,11 +463,7 @@ def run_identity(grid: Grid, point: Point) -> str:
 
     search = None
     if point.target is not None and point.method != "none":
-        search = {
-            "target": point.target,
-            "tol": float(grid.search.get("tol", 0.005)),
-            "max_evals": int(grid.search.get("max_evals", 8)),
-        }
+        search = {"target": point.target, **grid.search_settings()}
     record = config_record(*grid.configs(point), grid.preset_name)
     return json.dumps({"config": record, "search": search}, sort_keys=True, default=str)
 
@@ -505,8 +500,7 @@ def _copy_finished(grid: Grid, out: Path, todo: list[Point], sources: list[Path]
         shutil.copytree(run_folder(src, q), tmp)
         result_path = tmp / "result.json"
         result = json.loads(result_path.read_text())
-        if "point" in result or "sweep" in result:
-            result.update({"point": {"key": p.key, **p.axes()}, "sweep": grid.name})
+        result.update({"point": p.record(), "sweep": grid.name})
         result["copied_from"] = {"sweep": src_grid.name, "folder": str(src), "key": q.key}
         atomic_write_json(result_path, result)
         if dest.exists():  # an unfinished folder (no result.json): replace it

@@ -222,7 +222,6 @@ def _same_run(copy_dir: Path, src_dir: Path, key: str, name: str) -> None:
 
 def test_reuse_copies_the_same_runs_from_another_grid(finished, tmp_path, digits):
     _, src, _ = finished
-    src_grid, _ = _grid(tmp_path)
     # another grid (name, report, an extra target) with the same settings sections
     text = TINY.replace('name = "tiny"', 'name = "tiny-wider"').replace(
         "target_connectivity = [0.4]", "target_connectivity = [0.3, 0.4]"
