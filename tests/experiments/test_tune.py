@@ -398,3 +398,15 @@ def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
     assert s.fixed == {"stdp.mu_pre": 0.0002}
     assert s.n_candidates == 5 and s.n_generations == 2
     assert captured["progress"] is False
+
+
+def test_shipped_spaces_bind():
+    """Every space in experiments/tune/ parses and gives valid networks at its corners."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "experiments" / "tune"
+    paths = sorted(root.glob("*.toml"))
+    assert paths
+    for path in paths:
+        space = load_space(path)
+        space.bind(TuneSettings(neurons=10).base_config(space))  # raises on a bad name or bound
