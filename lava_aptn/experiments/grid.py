@@ -273,7 +273,7 @@ class Grid:
         """
         return {
             "tol": float(self.search.get("tol", 0.005)),
-            "max_evals": int(self.search.get("max_evals", 8)),
+            "max_evals": int(self.search.get("max_evals", 12)),
         }
 
     def prefix_key(self, point: Point) -> str:
