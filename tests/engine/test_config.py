@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from lava_aptn.config import (
@@ -15,6 +17,9 @@ def test_presets_differ_where_documented():
     assert (dc.stdp.tau_pre_ms, dc.stdp.tau_post1_ms, dc.stdp.tau_post2_ms) == (20, 20, 40)
     assert (t1.stdp.tau_pre_ms, t1.stdp.tau_post1_ms, t1.stdp.tau_post2_ms) == (8, 16, 32)
     assert t1.exc.v_thresh_mv == -50 and t1.exc.theta_plus_mv == 0.01
+    tuned = preset("tuned")
+    assert tuned.stdp.mu_post == 0.02276 and dc.stdp.mu_post == 0.01
+    assert dataclasses.replace(tuned, stdp=dc.stdp) == dc  # nothing else differs
 
 
 @pytest.mark.parametrize(
