@@ -388,7 +388,7 @@ PRESETS = {
 }
 
 #: The preset used when none is named.
-DEFAULT_PRESET = "diehl-cook"
+DEFAULT_PRESET = "tuned"
 
 
 def preset(name: str = DEFAULT_PRESET, *, n_neurons: int = 100) -> NetworkConfig:

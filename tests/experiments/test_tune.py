@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from lava_aptn.config import RunConfig, preset
+from lava_aptn.config import DEFAULT_PRESET, RunConfig, preset
 from lava_aptn.errors import ConfigError, LavaAptnError
 from lava_aptn.experiments import tune
 from lava_aptn.experiments.tune import (
@@ -280,7 +280,7 @@ def test_search_writes_log_summary_and_best(space, data, tmp_path):
         "input.rest_ms": 20.0,
         **top["params"],
     }
-    assert best["command"].startswith("lava-aptn train --preset diehl-cook --neurons 10")
+    assert best["command"].startswith(f"lava-aptn train --preset {DEFAULT_PRESET} --neurons 10")
     summary = (out / "summary.md").read_text()
     assert summary.count("| g0") == 6
     assert "held out" in summary

@@ -92,7 +92,7 @@ def test_learning_constants_mean_the_float_rates(name):
     steps of ``weight_unit``. They agree to the rounding of ``a`` (0.5 / a relative).
     """
     prof = load_fixed_profile(name)
-    cfg = preset(n_neurons=10)
+    cfg = preset("diehl-cook", n_neurons=10)
     p = fixed_params(cfg, prof)
     tb, tm, unit = prof.trace_bits, prof.trace_max, weight_unit(prof)
     for a, mu, k in ((p.a_pre, cfg.stdp.mu_pre, 1), (p.a_post, cfg.stdp.mu_post, 2)):
@@ -117,7 +117,7 @@ def test_learning_constants_mean_the_float_rates(name):
 )
 def test_learning_constants_known_answers(name, unit, a_pre, a_post):
     prof = load_fixed_profile(name)
-    p = fixed_params(preset(n_neurons=10), prof)
+    p = fixed_params(preset("diehl-cook", n_neurons=10), prof)
     assert weight_unit(prof) == unit
     assert (p.a_pre, p.a_post) == (a_pre, a_post)
 
@@ -127,7 +127,7 @@ def test_too_small_lr_shift_is_refused():
 
     prof = replace(load_fixed_profile("loihi2-wide-traces"), lr_shift=20)
     with pytest.raises(ConfigError, match="a_post rounds to 0.*raise lr_shift"):
-        fixed_params(preset(n_neurons=10), prof)
+        fixed_params(preset("diehl-cook", n_neurons=10), prof)
 
 
 def test_overflowing_stdp_product_is_refused():
@@ -137,4 +137,4 @@ def test_overflowing_stdp_product_is_refused():
 
     prof = replace(load_fixed_profile(), lr_shift=61)
     with pytest.raises(ConfigError, match="a_post reaches .* over 62 bits"):
-        fixed_params(preset(n_neurons=10), prof)
+        fixed_params(preset("diehl-cook", n_neurons=10), prof)
