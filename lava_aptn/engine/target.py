@@ -23,7 +23,14 @@ import numpy as np
 from lava_aptn.config import NetworkConfig, RunConfig
 from lava_aptn.engine.run import Dataset, Session, config_record, evaluate_and_write, new_session
 from lava_aptn.errors import ConfigError
-from lava_aptn.pruning import PruningConfig, connectivity, find_parameter, unpruned_fraction
+from lava_aptn.pruning import (
+    TARGET_MAX_EVALS,
+    TARGET_TOL,
+    PruningConfig,
+    connectivity,
+    find_parameter,
+    unpruned_fraction,
+)
 
 
 def _parameter(prune_cfg: PruningConfig) -> tuple[str, float, float, float]:
@@ -101,8 +108,8 @@ def run_at_connectivity(
     out_dir: str | Path,
     *,
     target: float,
-    tol: float = 0.005,
-    max_evals: int = 12,
+    tol: float = TARGET_TOL,
+    max_evals: int = TARGET_MAX_EVALS,
     preset: str | None = None,
     progress: bool = True,
     log=print,
@@ -119,9 +126,7 @@ def run_at_connectivity(
     tol
         Accepted distance (0.005 = 0.5 percentage points).
     max_evals
-        Most continuations tried. The final connectivity is not smooth in ``w_th0`` (one
-        run jumps from 15.3 % to 13.0 % within 0.3 % of ``w_th0``), so a search can need
-        a few bisections inside such a jump: 12 leaves room for them.
+        Most continuations tried (:data:`~lava_aptn.pruning.TARGET_MAX_EVALS`, 12).
     prefix
         A session already trained up to the first pruning step (shared between calls,
         e.g. by the demo); it is copied, not changed.

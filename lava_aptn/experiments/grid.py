@@ -60,7 +60,7 @@ from typing import Any
 from lava_aptn.config import DEFAULT_PRESET, PRESETS, NetworkConfig, RunConfig, preset
 from lava_aptn.config import with_overrides as network_overrides
 from lava_aptn.errors import ConfigError
-from lava_aptn.pruning import METHODS, PruningConfig, paper_config
+from lava_aptn.pruning import METHODS, TARGET_MAX_EVALS, TARGET_TOL, PruningConfig, paper_config
 
 try:  # Python 3.11+
     import tomllib
@@ -272,8 +272,8 @@ class Grid:
         The defaults are those of :func:`lava_aptn.engine.target.run_at_connectivity`.
         """
         return {
-            "tol": float(self.search.get("tol", 0.005)),
-            "max_evals": int(self.search.get("max_evals", 12)),
+            "tol": float(self.search.get("tol", TARGET_TOL)),
+            "max_evals": int(self.search.get("max_evals", TARGET_MAX_EVALS)),
         }
 
     def prefix_key(self, point: Point) -> str:

@@ -69,7 +69,13 @@ from lava_aptn.pruning.state import (
     transmit_mask,
     unpruned_fraction,
 )
-from lava_aptn.pruning.target import TargetResult, find_parameter, find_w_th0
+from lava_aptn.pruning.target import (
+    TARGET_MAX_EVALS,
+    TARGET_TOL,
+    TargetResult,
+    find_parameter,
+    find_w_th0,
+)
 
 __all__ = [
     "ACTIVE",
@@ -125,6 +131,8 @@ __all__ = [
     "spike_threshold",
     "THRESHOLD_COLUMNS",
     "threshold_rows",
+    "TARGET_TOL",
+    "TARGET_MAX_EVALS",
     "TargetResult",
     "find_parameter",
     "find_w_th0",

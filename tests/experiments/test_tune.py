@@ -2,6 +2,7 @@
 
 import argparse
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -402,8 +403,6 @@ def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
 
 def test_shipped_spaces_bind():
     """Every space in experiments/tune/ parses and gives valid networks at its corners."""
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2] / "experiments" / "tune"
     paths = sorted(root.glob("*.toml"))
     assert paths
