@@ -15,8 +15,10 @@ explicit step instead (Diehl & Cook's Brian code, and the fixed-point mode),
     v_{t+1} = \mathrm{clip}\left(v_t + \frac{\Delta t}{\tau_m}\left((v_{rest} - v_t)
               + g_e (E_{exc} - v_t) + g_i (E_{inh} - v_t)\right), E_{inh}, E_{exc}\right),
 
-clamped to the reversal potentials, which the exact solution never leaves. Conductances
-and traces decay exactly (``g *= exp(-dt/tau)``).
+clamped to the reversal potentials, which the exact solution never leaves. Conductances,
+traces and ``theta`` decay exactly (``g *= exp(-dt/tau)``) and are set to 0 below
+:data:`~lava_aptn.dynamics.params.STATE_FLOOR`, which keeps them out of the slow
+subnormal range and changes no value the network computes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from lava_aptn.dynamics.decay import decay as _decay
 from lava_aptn.dynamics.layout import (
     AWAKE_I,
     BLOCK_E,
@@ -59,7 +62,10 @@ def _membrane(v, g_e, g_i, a, v_rest, e_exc, e_inh, forward):
     """Membrane step of one neuron (module docstring), mV.
 
     Backward Euler, or clamped forward Euler when ``forward`` (``p.forward_euler``) is
-    non-zero; the flag is the same for every neuron, so LLVM hoists the test.
+    non-zero. Callers pass ``forward`` as a constant (:func:`_excitatory`,
+    :func:`_inhibitory`), so each
+    compiled loop holds one branch only: with the test inside, LLVM left the
+    backward-Euler loop unvectorised (3.8 ns per neuron against 1.2-1.4 without it).
     """
     if forward != 0.0:
         vn = v + a * ((v_rest - v) + g_e * (e_exc - v) + g_i * (e_inh - v))
@@ -71,15 +77,22 @@ def _membrane(v, g_e, g_i, a, v_rest, e_exc, e_inh, forward):
 def _excitatory(v, ge, gi, theta, y1, y2, block, p, decay_theta):
     """One fused pass over the excitatory neurons; returns how many cross threshold.
 
-    Per neuron: the backward-Euler membrane step from the conductances at the start of
-    the step (refractory neurons are reset afterwards), the exact decay of ``ge``,
-    ``gi``, the post traces and ``theta`` (``decay_theta`` is 1.0 when not learning), and
-    the threshold test ``v > v_thresh + theta + block`` on the new values. One loop
-    over every row keeps the state in registers and LLVM vectorises it; it runs
-    faster than one short loop per row.
+    Per neuron: the membrane step from the conductances at the start of the step
+    (refractory neurons are reset afterwards), the exact decay of ``ge``, ``gi``, the
+    post traces and ``theta`` (``decay_theta`` is 1.0 when not learning), and the
+    threshold test ``v > v_thresh + theta + block`` on the new values. One loop over
+    every row keeps the state in registers and LLVM vectorises it; it runs faster than
+    one short loop per row. The membrane rule is chosen here, outside the loop.
     """
+    if p.forward_euler != 0.0:
+        return _excitatory_pass(v, ge, gi, theta, y1, y2, block, p, decay_theta, 1.0)
+    return _excitatory_pass(v, ge, gi, theta, y1, y2, block, p, decay_theta, 0.0)
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _excitatory_pass(v, ge, gi, theta, y1, y2, block, p, decay_theta, forward):
+    """Run the loop of :func:`_excitatory` with the membrane rule ``forward`` fixed."""
     a, v_rest, e_exc, e_inh = p.e_dt_tau, p.e_v_rest, p.e_e_exc, p.e_e_inh
-    forward = p.forward_euler
     d_ge, d_gi, d1, d2, v_thresh = (
         p.e_decay_ge,
         p.e_decay_gi,
@@ -94,11 +107,11 @@ def _excitatory(v, ge, gi, theta, y1, y2, block, p, decay_theta):
         v_old = v[i]
         vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh, forward)
         v[i] = vn
-        ge[i] = g_e * d_ge
-        gi[i] = g_i * d_gi
-        y1[i] *= d1
-        y2[i] *= d2
-        th = theta[i] * decay_theta
+        ge[i] = _decay(g_e, d_ge)
+        gi[i] = _decay(g_i, d_gi)
+        y1[i] = _decay(y1[i], d1)
+        y2[i] = _decay(y2[i], d2)
+        th = _decay(theta[i], decay_theta)
         theta[i] = th
         fired += np.int64(vn > v_thresh + th + block[i])
     return fired
@@ -135,8 +148,15 @@ def _inhibitory(v, ge, gi, hold, block, p, ist):
     refractory period and below threshold leaves the awake list (it is at a fixed
     point: further steps would not change it). Returns how many cross threshold.
     """
+    if p.forward_euler != 0.0:
+        return _inhibitory_pass(v, ge, gi, hold, block, p, ist, 1.0)
+    return _inhibitory_pass(v, ge, gi, hold, block, p, ist, 0.0)
+
+
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _inhibitory_pass(v, ge, gi, hold, block, p, ist, forward):
+    """Run the loop of :func:`_inhibitory` with the membrane rule ``forward`` fixed."""
     a, v_rest, e_exc, e_inh = p.i_dt_tau, p.i_v_rest, p.i_e_exc, p.i_e_inh
-    forward = p.forward_euler
     d_ge, d_gi, v_thresh = p.i_decay_ge, p.i_decay_gi, p.i_v_thresh
     awake, is_awake = ist[AWAKE_I], ist[IS_AWAKE_I]
     fired = 0
@@ -148,8 +168,8 @@ def _inhibitory(v, ge, gi, hold, block, p, ist):
         v_old = v[i]
         vn = _membrane(v_old, g_e, g_i, a, v_rest, e_exc, e_inh, forward)
         v[i] = vn
-        ge[i] = g_e * d_ge
-        gi[i] = g_i * d_gi
+        ge[i] = _decay(g_e, d_ge)
+        gi[i] = _decay(g_i, d_gi)
         fire = vn > v_thresh + block[i]
         fired += np.int64(fire)
         if (
@@ -397,14 +417,14 @@ def rest(fs, p, learning):
     for i in range(n):
         fs[V_E, i] = p.e_v_rest + (fs[V_E, i] - p.e_v_rest) * p.rest_decay_v_e
         fs[V_I, i] = p.i_v_rest + (fs[V_I, i] - p.i_v_rest) * p.rest_decay_v_i
-        fs[GE_E, i] *= ge_e
-        fs[GI_E, i] *= gi_e
-        fs[GE_I, i] *= ge_i
-        fs[GI_I, i] *= gi_i
-        fs[Y1, i] *= d1
-        fs[Y2, i] *= d2
+        fs[GE_E, i] = _decay(fs[GE_E, i], ge_e)
+        fs[GI_E, i] = _decay(fs[GI_E, i], gi_e)
+        fs[GE_I, i] = _decay(fs[GE_I, i], ge_i)
+        fs[GI_I, i] = _decay(fs[GI_I, i], gi_i)
+        fs[Y1, i] = _decay(fs[Y1, i], d1)
+        fs[Y2, i] = _decay(fs[Y2, i], d2)
         if learning:
-            fs[THETA, i] *= dth
+            fs[THETA, i] = _decay(fs[THETA, i], dth)
 
 
 @nb.njit(cache=True, error_model="numpy")

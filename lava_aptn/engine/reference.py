@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from lava_aptn.dynamics import layout as L
+from lava_aptn.dynamics.params import STATE_FLOOR
 from lava_aptn.engine.network import Network
 
 
@@ -20,6 +21,12 @@ def _membrane(v, ge, gi, a, v_rest, e_exc, e_inh, p):
         vn = v + a * ((v_rest - v) + ge * (e_exc - v) + gi * (e_inh - v))
         return np.clip(vn, e_inh, e_exc)
     return (v + a * (v_rest + ge * e_exc + gi * e_inh)) / (1.0 + a * (1.0 + ge + gi))
+
+
+def _decay(x, factor):
+    """Exponential decay flushed to 0 below ``STATE_FLOOR`` (``dynamics.decay``)."""
+    y = x * factor
+    return np.where(y >= STATE_FLOOR, y, 0.0)
 
 
 def present_reference(
@@ -49,14 +56,16 @@ def present_reference(
         ge, gi = fs[L.GE_I], fs[L.GI_I]
         vn = _membrane(fs[L.V_I], ge, gi, p.i_dt_tau, p.i_v_rest, p.i_e_exc, p.i_e_inh, p)
         fs[L.V_I] = np.where(since_i < ref_i, fs[L.V_I], vn)
-        fs[L.GE_E] *= p.e_decay_ge
-        fs[L.GI_E] *= p.e_decay_gi
-        fs[L.GE_I] *= p.i_decay_ge
-        fs[L.GI_I] *= p.i_decay_gi
-        fs[L.Y1] *= p.decay_post1
-        fs[L.Y2] *= p.decay_post2
-        if learning:
-            fs[L.THETA] *= p.e_decay_theta
+        for row, factor in (
+            (L.GE_E, p.e_decay_ge),
+            (L.GI_E, p.e_decay_gi),
+            (L.GE_I, p.i_decay_ge),
+            (L.GI_I, p.i_decay_gi),
+            (L.Y1, p.decay_post1),
+            (L.Y2, p.decay_post2),
+            (L.THETA, p.e_decay_theta if learning else 1.0),
+        ):
+            fs[row] = _decay(fs[row], factor)
         fire_e = np.flatnonzero((fs[L.V_E] > p.e_v_thresh + fs[L.THETA]) & (since_e >= hold_e))
         fire_i = np.flatnonzero((fs[L.V_I] > p.i_v_thresh) & (since_i >= ref_i))
         fs[L.V_E, fire_e] = p.e_v_reset

@@ -17,6 +17,7 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
+from lava_aptn.dynamics.decay import decay_all
 from lava_aptn.dynamics.neurons import fresh_int_state, neuron_step, rest, wta_spikes
 from lava_aptn.dynamics.params import StepParams
 from lava_aptn.dynamics.synapses import (
@@ -155,6 +156,7 @@ def warm_up() -> None:
     last_pre = np.full(n_in, L.NEVER, dtype=np.int64)
     last_post = np.full(n, L.NEVER, dtype=np.int64)
     y = np.zeros(n)
+    decay_all(y, p.decay_post1)
     stdp_step(
         idx,
         idx,

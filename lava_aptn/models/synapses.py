@@ -12,6 +12,7 @@ from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics import pre_trace_table, step_params
+from lava_aptn.dynamics.decay import decay_all
 from lava_aptn.dynamics.synapses import fold_scale, normalize, synapse_masks
 from lava_aptn.models.kernels import rest_traces, stdp_step, transmit_spikes
 from lava_aptn.processes.input import CTRL_IMAGE_END
@@ -106,8 +107,8 @@ class PyPlasticSynapsesFloat(PyLoihiProcessModel):
         p, t = self._p, int(self.clock[0])
         if self._learning and p.norm_total > 0.0 and (self.time_step - 1) % self._n_steps == 0:
             normalize(self.rawsum, self.scale, p.norm_total)
-        self.y1 *= p.decay_post1
-        self.y2 *= p.decay_post2
+        decay_all(self.y1, p.decay_post1)
+        decay_all(self.y2, p.decay_post2)
         pixels = np.flatnonzero(self.s_in.recv())
         transmit_spikes(pixels, self.weights, self.scale, self._delta)
         self.a_out.send(self._delta)
