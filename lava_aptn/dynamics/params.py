@@ -57,12 +57,13 @@ DEPRESSION_TRACE_FLOOR = 2.0**-60
 #: Nothing the network computes sees the difference (``tests/engine/test_decay.py``): a
 #: conductance below 2**-53 no longer changes a membrane step (``1 + g`` rounds to 1 and
 #: ``g * E`` is far below one ulp of ``v``), depression ignores ``y1`` below
-#: :data:`DEPRESSION_TRACE_FLOOR`, and ``theta`` below it is far below one ulp of the
-#: threshold. Its one trace is on weights at exactly 0: a potentiation from a ``y2``
-#: below the floor used to leave them at 1e-320 to 1e-170 and now leaves them at 0
-#: (after one training epoch at N = 100, 79 of 78,400 weights, each below 6e-178; the
+#: :data:`DEPRESSION_TRACE_FLOOR`, and a ``theta`` below the floor is far below one ulp
+#: of the threshold. Its one trace is on weights at exactly 0: a potentiation from a
+#: ``y2`` below the floor used to leave them at 1e-320 to 1e-170 and now leaves them at
+#: 0 (after one training epoch at N = 100, 79 of 78,400 weights, each below 6e-178; the
 #: accuracy, spikes, ``theta`` and every SOP count are unchanged), and the
-#: ``stdp_*_effective`` counters, which count those steps, differ by about 1 in 10**4.
+#: ``stdp_*_effective`` counters, which count those steps, differ by 2e-4 (potentiations)
+#: and 5e-6 (depressions) relative.
 STATE_FLOOR = 2.0**-500
 
 
