@@ -402,6 +402,8 @@ def preset(name: str = DEFAULT_PRESET, *, n_neurons: int = 100) -> NetworkConfig
 DATASET_NAMES = ("mnist", "fashion-mnist")
 #: Arithmetic of the simulation.
 PRECISIONS = ("float", "fixed")
+#: Orders of the training images (``RunConfig.order``).
+ORDERS = (None, "shuffled")
 
 
 @dataclass(frozen=True)
@@ -416,7 +418,12 @@ class RunConfig:
         Fixes every random draw: initial weights and input spikes.
     train_images, label_images, test_images
         Images of each phase, taken from the start of the training set (training and
-        label assignment) and of the test set.
+        label assignment, in ``order``) and of the test set.
+    order
+        Order of the training images: ``None`` (the split's own order, as Diehl & Cook's
+        code) or ``"shuffled"`` (a permutation of the whole training split drawn from
+        ``seed``, so each seed also sees its own order; the first ``train_images`` of it
+        are trained on, the first ``label_images`` label the neurons).
     checkpoint_every
         Save a resumable checkpoint every this many training images (0: never).
     precision
@@ -439,6 +446,7 @@ class RunConfig:
     train_images: int = 60000
     label_images: int = 60000
     test_images: int = 10000
+    order: str | None = None
     checkpoint_every: int = 5000
     precision: str = "float"
     fixed_weight_exp: int | None = None
@@ -459,6 +467,10 @@ class RunConfig:
             )
         if self.test_images > 10000:
             raise ConfigError(f"test_images must be <= 10000, got {self.test_images!r}")
+        if self.order not in ORDERS:
+            raise ConfigError(
+                f"order must be None (the split's order) or 'shuffled', got {self.order!r}"
+            )
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.fixed_weight_exp is not None:

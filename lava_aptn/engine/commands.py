@@ -91,6 +91,13 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         help="training images used to assign labels (default: --train-images)",
     )
     p.add_argument("--test-images", type=int, default=10000)
+    p.add_argument(
+        "--order",
+        default="dataset",
+        choices=("dataset", "shuffled"),
+        help="order of the training images: the split's own (default) or a permutation "
+        "drawn from --seed, so that seeds also differ in the order",
+    )
     p.add_argument("--precision", default="float", choices=("float", "fixed"))
     p.add_argument(
         "--fixed-weight-exp",
@@ -126,6 +133,46 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, help="run folder")
     p.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.npz")
     p.set_defaults(func=run_train)
+    register_curve(subparsers)
+
+
+def register_curve(subparsers) -> None:
+    """Add the ``curve`` subcommand."""
+    p = subparsers.add_parser(
+        "curve",
+        help="test accuracy over training (a learning curve)",
+        description="Train one network as `train` does and, every --every training "
+        "images, label a frozen copy and test it; write DIR/curve.csv and DIR/curve.png "
+        "(no checkpoints: --checkpoint-every is ignored).",
+    )
+    add_network_options(p)
+    add_run_options(p)
+    add_pruning_options(p)
+    p.add_argument(
+        "--every",
+        type=int,
+        default=5000,
+        help="training images between measurements, a multiple of 250 (5000)",
+    )
+    p.add_argument("--out", required=True, help="folder for curve.csv and curve.png")
+    p.set_defaults(func=run_curve)
+
+
+def run_curve(args) -> int:
+    """Entry point of ``lava-aptn curve``."""
+    from lava_aptn.engine.curve import learning_curve
+
+    net_cfg, run_cfg, prune_cfg = network_config(args), run_config(args), pruning_config(args)
+    learning_curve(
+        net_cfg,
+        run_cfg,
+        prune_cfg,
+        every=args.every,
+        out_dir=args.out,
+        progress=not args.no_progress,
+    )
+    print(f"wrote {args.out}/curve.csv and curve.png")
+    return 0
 
 
 def network_config(args):
@@ -147,6 +194,7 @@ def run_config(args):
         train_images=args.train_images,
         label_images=label,
         test_images=args.test_images,
+        order=None if args.order == "dataset" else args.order,
         checkpoint_every=args.checkpoint_every,
         precision=args.precision,
         fixed_weight_exp=args.fixed_weight_exp,

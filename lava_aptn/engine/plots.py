@@ -92,6 +92,18 @@ def save_history(path: Path, history: list[dict], title: str) -> None:
     fig.savefig(path, dpi=100)
 
 
+def save_curve(path: Path, rows: list[dict], title: str) -> None:
+    """Plot test accuracy against training images seen (:mod:`lava_aptn.engine.curve`)."""
+    fig, ax = _figure((6, 4))
+    ax.plot([r["images_seen"] for r in rows], [100 * r["accuracy"] for r in rows], marker="o")
+    ax.set_xlabel("training images seen")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def write_figures(
     out: Path,
     weights: np.ndarray,

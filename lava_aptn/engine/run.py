@@ -51,6 +51,10 @@ def energy_field(result: dict, profile: str) -> dict:
     return result_field(report)
 
 
+#: Random-stream key of the shuffled training order (initial weights use 0x5EED).
+ORDER_STREAM = 0x0D3
+
+
 @dataclass
 class Dataset:
     """Images and labels of one run (training split and test split)."""
@@ -62,19 +66,60 @@ class Dataset:
 
     @classmethod
     def load(cls, run_cfg: RunConfig, data: tuple | None = None) -> Dataset:
-        """Load the dataset named by ``run_cfg``, or wrap ``data`` (x, y, x_test, y_test)."""
+        """Load the dataset named by ``run_cfg``, or wrap ``data`` (x, y, x_test, y_test).
+
+        The training images come in ``run_cfg.order`` (:func:`training_order`).
+        """
         if data is not None:
             x, y, xt, yt = data
+            if run_cfg.order is not None:
+                take = training_order(run_cfg.order, run_cfg.seed, len(x), len(x))
+                x, y = np.asarray(x)[take], np.asarray(y)[take]
             return cls(x, np.asarray(y, np.int64), xt, np.asarray(yt, np.int64))
         from lava_aptn.data import load_dataset
 
-        n_train = max(run_cfg.train_images, run_cfg.label_images)
         x, y = load_dataset(run_cfg.dataset, "train")
         xt, yt = load_dataset(run_cfg.dataset, "test")
+        n_train = max(run_cfg.train_images, run_cfg.label_images)
+        take = training_order(run_cfg.order, run_cfg.seed, len(x), n_train)
         n_test = run_cfg.test_images
-        return cls(
-            x[:n_train], y[:n_train].astype(np.int64), xt[:n_test], yt[:n_test].astype(np.int64)
-        )
+        return cls(x[take], y[take].astype(np.int64), xt[:n_test], yt[:n_test].astype(np.int64))
+
+
+def training_order(order: str | None, seed: int, n_available: int, n_take: int) -> np.ndarray:
+    """Return the indices of the training images a run uses, in the order it uses them.
+
+    Parameters
+    ----------
+    order
+        ``None``: the first ``n_take`` images in the split's order; ``"shuffled"``:
+        the first ``n_take`` of a permutation of all ``n_available`` images drawn from
+        ``seed`` (its own random stream, independent of the initial weights and the
+        input spikes), so that seeds also differ in the order of the images.
+    seed
+        The run's seed.
+    n_available, n_take
+        Images in the split, and how many the run needs.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_take,)
+
+    Examples
+    --------
+    >>> training_order(None, 3, 10, 4)
+    array([0, 1, 2, 3])
+    >>> sorted(training_order("shuffled", 3, 10, 10).tolist()) == list(range(10))
+    True
+    """
+    if not 0 <= n_take <= n_available:
+        raise ValueError(f"cannot take {n_take} of {n_available} training images")
+    if order is None:
+        return np.arange(n_take, dtype=np.int64)
+    if order == "shuffled":
+        rng = np.random.default_rng([int(seed), ORDER_STREAM])
+        return rng.permutation(n_available)[:n_take].astype(np.int64)
+    raise ValueError(f"unknown order {order!r}; choose None (the split's order) or 'shuffled'")
 
 
 @dataclass
@@ -160,8 +205,13 @@ class Session:
         *,
         progress: bool = True,
         checkpoint: tuple[int, Path, dict] | None = None,
+        watchers: tuple[tuple[int, Any], ...] = (),
     ) -> None:
-        """Train on ``images[done:stop]`` with pruning; optionally checkpoint periodically."""
+        """Train on ``images[done:stop]`` with pruning; optionally checkpoint periodically.
+
+        ``watchers`` are more ``(period, fn)`` callbacks of :func:`train`, called after the
+        pruning and checkpoint callbacks; they must not change the network.
+        """
         if self.done >= stop:
             return
         batch = self.driver.config.prune_batch
@@ -183,6 +233,7 @@ class Session:
                     save_checkpoint(path, self, record)
 
             callbacks.append((every, on_checkpoint))
+        callbacks.extend(watchers)
         self.counters, self.batch_counts = train(
             self.net,
             images[:stop],

@@ -76,6 +76,7 @@ RUN_FIELDS = (
     "train_images",
     "label_images",
     "test_images",
+    "order",
     "precision",
     "fixed_weight_exp",
     "fixed_profile",

@@ -109,6 +109,7 @@ def _run(
     kill_at=None,
     monkeypatch=None,
     edit_checkpoint=None,
+    order=None,
 ):
     from lava_aptn.engine import pruner
     from lava_aptn.engine.run import run
@@ -116,7 +117,9 @@ def _run(
     x, y = digits(600, seed=5)
     xt, yt = digits(100, seed=6)
     cfg = preset(n_neurons=16)
-    run_cfg = RunConfig(train_images=600, label_images=600, test_images=100, checkpoint_every=200)
+    run_cfg = RunConfig(
+        train_images=600, label_images=600, test_images=100, checkpoint_every=200, order=order
+    )
     prune_cfg = PruningConfig(method=method, w_th0=0.05, prune_start=200, prune_batch=100)
     if kill_at is not None:
         original = pruner.PruningDriver.on_block
@@ -164,10 +167,16 @@ def _drop_newer_settings(path):
 
 
 @pytest.mark.parametrize(
-    "method, edit", [("none", None), ("aptn", None), ("aptn", _drop_newer_settings)]
+    "method, edit, order",
+    [
+        ("none", None, None),
+        ("aptn", None, None),
+        ("aptn", _drop_newer_settings, None),
+        ("aptn", None, "shuffled"),
+    ],
 )
-def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method, edit):
-    full = _run(tmp_path, digits, "full", method=method)
+def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method, edit, order):
+    full = _run(tmp_path, digits, "full", method=method, order=order)
     resumed = _run(
         tmp_path,
         digits,
@@ -177,7 +186,9 @@ def test_resumed_run_equals_uninterrupted(tmp_path, digits, monkeypatch, method,
         kill_at=500,
         monkeypatch=monkeypatch,
         edit_checkpoint=edit,
+        order=order,
     )
+    assert full["config"]["run"]["order"] == order
     assert resumed["accuracy"] == full["accuracy"]
     assert resumed["connectivity"] == full["connectivity"]
     assert resumed["sops_train_per_image"] == full["sops_train_per_image"]
@@ -342,3 +353,16 @@ def test_same_config_lets_missing_optional_settings_resume():
     assert not same_config(old, {**new, "pruning": {"prune_batch": 5000, "prune_end": 55000}})
     assert not same_config(old, {**new, "run": {"precision": "float"}})
     assert not same_config({"a": {"b": 1}}, {})  # a missing section is not "off"
+
+
+def test_shuffled_order_trains_on_other_images(tmp_path, digits):
+    """Same seed, same images: the shuffled order gives another network than the split's."""
+    plain = _run(tmp_path, digits, "plain")
+    shuffled = _run(tmp_path, digits, "shuffled", order="shuffled")
+    assert shuffled["config"]["run"]["order"] == "shuffled"
+    with (
+        np.load(tmp_path / "plain" / "weights.npz") as a,
+        np.load(tmp_path / "shuffled" / "weights.npz") as b,
+    ):
+        assert not np.array_equal(a["weights"], b["weights"])
+    assert shuffled["train_images"] == plain["train_images"] == 600

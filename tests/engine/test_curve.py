@@ -1,0 +1,58 @@
+"""The learning curve measures the very network a plain run trains."""
+
+import numpy as np
+import pytest
+
+from lava_aptn.config import RunConfig, preset
+from lava_aptn.engine.curve import CURVE_COLUMNS, curve_points, learning_curve
+from lava_aptn.engine.run import run
+from lava_aptn.pruning import PruningConfig
+
+
+def test_curve_points_known_answers():
+    assert curve_points(1000, 250) == [250, 500, 750, 1000]
+    assert curve_points(600, 500) == [500, 600]
+    assert curve_points(100, 250) == [100]
+    with pytest.raises(ValueError, match="multiple of 250 training images, got 100"):
+        curve_points(1000, 100)
+
+
+@pytest.mark.parametrize("method", ["none", "aptn"])
+def test_last_point_is_the_plain_run(tmp_path, digits, method):
+    x, y = digits(600, seed=5)
+    xt, yt = digits(100, seed=6)
+    data = (x, y, xt, yt)
+    net_cfg = preset(n_neurons=16)
+    run_cfg = RunConfig(train_images=600, label_images=600, test_images=100, checkpoint_every=0)
+    prune_cfg = PruningConfig(method=method, w_th0=0.05, prune_start=250, prune_batch=250)
+    rows = learning_curve(
+        net_cfg,
+        run_cfg,
+        prune_cfg,
+        every=250,
+        out_dir=tmp_path / "curve",
+        data=data,
+        progress=False,
+        log=lambda m: None,
+    )
+    plain = run(
+        net_cfg,
+        run_cfg,
+        prune_cfg,
+        tmp_path / "run",
+        progress=False,
+        log=lambda m: None,
+        data=data,
+    )
+    assert [r["images_seen"] for r in rows] == [250, 500, 600]
+    assert rows[-1]["accuracy"] == plain["accuracy"]
+    assert rows[-1]["connectivity"] == plain["connectivity"]
+    if method == "aptn":  # pruned at 250 and 500: the curve sees connectivity fall
+        assert rows[0]["connectivity"] > rows[-1]["connectivity"] > 0
+    lines = (tmp_path / "curve" / "curve.csv").read_text().splitlines()
+    assert lines[0] == ",".join(CURVE_COLUMNS) and len(lines) == 4
+    assert float(lines[-1].split(",")[1]) == pytest.approx(plain["accuracy"], abs=5e-5)
+    assert (tmp_path / "curve" / "curve.png").stat().st_size > 0
+    assert all(
+        0.0 <= r["accuracy"] <= 1.0 and np.isfinite(r["test_spikes_per_image"]) for r in rows
+    )
