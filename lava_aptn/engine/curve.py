@@ -134,7 +134,9 @@ def learning_curve(
     )
     measure(run_cfg.train_images, session.net)
     if out is not None:
-        save_curve(out / "curve.png", rows, f"N = {net_cfg.n_neurons}, seed {run_cfg.seed}")
+        order = run_cfg.order or "dataset"
+        title = f"{run_cfg.dataset}, N = {net_cfg.n_neurons}, seed {run_cfg.seed}, {order} order"
+        save_curve(out / "curve.png", rows, title)
     return rows
 
 

@@ -475,3 +475,18 @@ def test_series_labels_name_the_baseline():
     assert series_label({"method": "aptn", "spike_interval": math.inf}, ["spike_interval"]) == (
         "spike_interval=inf"
     )
+
+
+def test_grid_run_order(tmp_path):
+    """``[run] order`` reaches every point's run configuration; a bad value is named."""
+    grid, _ = _grid(
+        tmp_path, TINY.replace("test_images = 40", 'test_images = 40\norder = "shuffled"')
+    )
+    assert {grid.run_config(p).order for p in grid.points()} == {"shuffled"}
+    plain, _ = _grid(tmp_path, TINY)
+    assert {plain.run_config(p).order for p in plain.points()} == {None}
+    with pytest.raises(ConfigError, match="order must be None .* got 'random'"):
+        bad, _ = _grid(
+            tmp_path, TINY.replace("test_images = 40", 'test_images = 40\norder = "random"')
+        )
+        bad.run_config(bad.points()[0])
