@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 
 from lava_aptn.config import NetworkConfig, RunConfig
-from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM
-from lava_aptn.engine.evaluate import assign_labels, classify
+from lava_aptn.engine.evaluate import classify
 from lava_aptn.engine.plots import save_curve
-from lava_aptn.engine.run import Dataset, new_session
-from lava_aptn.engine.train import CHUNK_IMAGES, respond
+from lava_aptn.engine.run import Dataset, label_and_test, new_session
+from lava_aptn.engine.train import CHUNK_IMAGES
 from lava_aptn.io import atomic_write_text
 from lava_aptn.pruning import PruningConfig, connectivity
 
@@ -97,17 +96,8 @@ def learning_curve(
 
     def measure(done: int, net) -> None:
         t0 = time.perf_counter()
-        frozen = net.copy()
-        label_counts, _ = respond(
-            frozen,
-            dataset.x_train[: run_cfg.label_images],
-            seed=run_cfg.seed,
-            stream=LABEL_STREAM,
-            progress=False,
-        )
-        neuron_labels = assign_labels(label_counts, dataset.y_train[: run_cfg.label_images])
-        test_counts, _ = respond(
-            frozen, dataset.x_test, seed=run_cfg.seed, stream=TEST_STREAM, progress=False
+        neuron_labels, _, test_counts, _ = label_and_test(
+            net.copy(), dataset, run_cfg, progress=False
         )
         predictions = classify(test_counts, neuron_labels)
         rows.append(

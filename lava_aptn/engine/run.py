@@ -322,6 +322,28 @@ def fixed_profile(run_cfg: RunConfig):
     return profile
 
 
+def label_and_test(net, data: Dataset, run_cfg: RunConfig, *, progress: bool = True):
+    """Label the neurons with the first ``label_images`` training images, then test.
+
+    Both passes run with learning off; the network's neuron state carries over (pass a
+    copy to keep ``net`` as it is). Returns ``(neuron_labels, label_counters,
+    test_counts, test_counters)``.
+    """
+    label_counts, label_counters = respond(
+        net,
+        data.x_train[: run_cfg.label_images],
+        seed=run_cfg.seed,
+        stream=LABEL_STREAM,
+        progress=progress,
+        desc="label",
+    )
+    neuron_labels = assign_labels(label_counts, data.y_train[: run_cfg.label_images])
+    test_counts, test_counters = respond(
+        net, data.x_test, seed=run_cfg.seed, stream=TEST_STREAM, progress=progress, desc="test"
+    )
+    return neuron_labels, label_counters, test_counts, test_counters
+
+
 def evaluate_and_write(
     session: Session,
     data: Dataset,
@@ -335,17 +357,8 @@ def evaluate_and_write(
 ) -> dict[str, Any]:
     """Assign labels, test, write the run folder; return the result dictionary."""
     run_cfg, net = session.run_cfg, session.net
-    label_counts, label_counters = respond(
-        net,
-        data.x_train[: run_cfg.label_images],
-        seed=run_cfg.seed,
-        stream=LABEL_STREAM,
-        progress=progress,
-        desc="label",
-    )
-    neuron_labels = assign_labels(label_counts, data.y_train[: run_cfg.label_images])
-    test_counts, test_counters = respond(
-        net, data.x_test, seed=run_cfg.seed, stream=TEST_STREAM, progress=progress, desc="test"
+    neuron_labels, label_counters, test_counts, test_counters = label_and_test(
+        net, data, run_cfg, progress=progress
     )
     predictions = classify(test_counts, neuron_labels)
     result = outputs.build_result(
