@@ -56,6 +56,13 @@ def register(subparsers) -> None:
         default=10000,
         help="last training images, held out to score each candidate (10000)",
     )
+    p.add_argument(
+        "--order",
+        default="dataset",
+        choices=("dataset", "shuffled"),
+        help="order of the training images: the split's (default) or a permutation drawn "
+        "from each candidate's seed (the held-out images stay apart)",
+    )
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--seed", type=int, default=0, help="seeds the draws and every network (0)")
     p.add_argument(
@@ -83,6 +90,7 @@ def run_tune(args) -> int:
         dataset=args.dataset,
         train_images=args.train_images,
         eval_images=args.eval_images,
+        order=None if args.order == "dataset" else args.order,
         seed=args.seed,
         budget=args.budget,
         population=args.population,

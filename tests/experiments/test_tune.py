@@ -256,6 +256,43 @@ def test_score_is_the_engine_protocol_with_held_out_as_test_set(data, tmp_path):
     assert wrong["score"] + metrics["score"] <= 1.0
 
 
+def test_shuffled_score_is_the_engine_protocol_in_shuffled_order(data, tmp_path):
+    from lava_aptn.engine.run import run
+    from lava_aptn.pruning import PruningConfig
+
+    x, y = data
+    cfg = preset(n_neurons=10)
+    train, held = (x[:40], y[:40]), (x[-30:], y[-30:])
+    metrics = evaluate_candidate(cfg, train, held, seed=2, order="shuffled")
+    result = run(
+        cfg,
+        RunConfig(
+            seed=2,
+            train_images=40,
+            label_images=40,
+            test_images=30,
+            checkpoint_every=0,
+            order="shuffled",
+        ),
+        PruningConfig(method="none"),
+        tmp_path / "run",
+        progress=False,
+        log=lambda _m: None,
+        data=(*train, *held),
+    )
+    assert metrics["score"] == result["accuracy"]
+    plain = evaluate_candidate(cfg, train, held, seed=2)  # another order, another network
+    keys = ("train_spikes_per_image", "train_presentations_per_image", "eval_spikes_per_image")
+    assert any(plain[k] != metrics[k] for k in keys)
+
+
+def test_order_enters_the_identity_only_when_set():
+    assert "order" not in TuneSettings().identity()  # searches from before it resume
+    assert TuneSettings(order="shuffled").identity()["order"] == "shuffled"
+    with pytest.raises(ConfigError, match="order must be None"):
+        TuneSettings(order="random")
+
+
 # ----------------------------------------------------------------------------- the search
 
 
@@ -389,6 +426,8 @@ def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
             "fashion-mnist",
             "--seeds",
             "3",
+            "--order",
+            "shuffled",
             "--no-progress",
         ]
     )
@@ -396,7 +435,7 @@ def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
     s = captured["settings"]
     assert (s.budget, s.population, s.train_images, s.eval_images) == (5, 4, 100, 50)
     assert (s.jobs, s.seed, s.neurons, s.dataset, s.seeds) == (1, 3, 20, "fashion-mnist", 3)
-    assert s.fixed == {"stdp.mu_pre": 0.0002}
+    assert s.fixed == {"stdp.mu_pre": 0.0002} and s.order == "shuffled"
     assert s.n_candidates == 5 and s.n_generations == 2
     assert captured["progress"] is False
 

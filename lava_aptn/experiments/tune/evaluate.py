@@ -21,6 +21,7 @@ def evaluate_candidate(
     *,
     seed: int,
     dataset: str = "mnist",
+    order: str | None = None,
 ) -> dict[str, Any]:
     """Train one network, assign labels with its training images, score it on held-out data.
 
@@ -35,9 +36,12 @@ def evaluate_candidate(
     train, held_out
         ``(images, labels)`` to train and label on, and to score on.
     seed
-        Network seed (initial weights and input spikes).
+        Network seed (initial weights, input spikes and, when shuffled, the order).
     dataset
         Recorded only.
+    order
+        ``None``: train on ``train`` in its order; ``"shuffled"``: in a permutation drawn
+        from ``seed`` (:func:`lava_aptn.engine.run.training_order`), labels from the same.
 
     Returns
     -------
@@ -48,7 +52,7 @@ def evaluate_candidate(
     from lava_aptn.dynamics import layout as L
     from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM
     from lava_aptn.engine.evaluate import UNASSIGNED, assign_labels, classify
-    from lava_aptn.engine.run import new_session
+    from lava_aptn.engine.run import new_session, training_order
     from lava_aptn.engine.train import respond
     from lava_aptn.pruning import PruningConfig
 
@@ -56,6 +60,9 @@ def evaluate_candidate(
     x_train, y_train = train
     x_eval, y_eval = held_out
     n = len(x_train)
+    if order is not None:
+        take = training_order(order, seed, n, n)
+        x_train, y_train = np.asarray(x_train)[take], np.asarray(y_train)[take]
     run_cfg = RunConfig(
         dataset=dataset, seed=seed, train_images=n, label_images=n, checkpoint_every=0
     )
@@ -96,7 +103,12 @@ def _run_task(task: dict[str, Any]) -> dict[str, Any]:
     try:
         cfg = _valid_config(ctx["base"], task["params"])
         metrics = evaluate_candidate(
-            cfg, ctx["train"], ctx["held_out"], seed=task["seed"], dataset=ctx["dataset"]
+            cfg,
+            ctx["train"],
+            ctx["held_out"],
+            seed=task["seed"],
+            dataset=ctx["dataset"],
+            order=ctx["order"],
         )
         record.update(status="ok", **metrics)
     except Exception as exc:  # a failed candidate is a result, not the search's end

@@ -39,6 +39,8 @@ def train_command(settings: TuneSettings, overrides: Mapping[str, Any]) -> str:
         f"--neurons {settings.neurons}",
         f"--dataset {settings.dataset}",
     ]
+    if settings.order is not None:
+        parts.append(f"--order {settings.order}")
     parts += [f"--set {shlex.quote(f'{k}={json.dumps(v)}')}" for k, v in overrides.items()]
     return " ".join(parts) + " --out runs/tuned"
 
@@ -73,6 +75,7 @@ def best_record(
             "label_images": settings.train_images,
             "eval_images": settings.eval_images,
             "held_out": "the last eval_images images of the training split",
+            "order": settings.order or "dataset",
             "seed": settings.seed,
         },
         "seeds": stats.get(best["id"]),
@@ -99,15 +102,16 @@ def summary_markdown(
 ) -> str:
     """Return ``summary.md``: settings, every candidate sorted by held-out accuracy, the best."""
     names = list(space.names)
+    shuffled = " (shuffled per seed)" if settings.order else ""
     lines = [
         "# lava-aptn tune",
         "",
         f"Space `{space.source}`; base preset `{settings.preset}`, N = {settings.neurons}, "
         f"{settings.dataset}. Trained and labelled on the first {settings.train_images:,} "
-        f"training images, scored on the last {settings.eval_images:,} (held out; the test "
-        f"set is not used). Seed {settings.seed}; population {settings.population}, parents "
-        f"{settings.n_parents}, mutation {settings.mutation}; {len(records)} of "
-        f"{settings.n_candidates} candidates evaluated.",
+        f"training images{shuffled}, scored on the last {settings.eval_images:,} "
+        f"(held out; the test set is not used). Seed {settings.seed}; population "
+        f"{settings.population}, parents {settings.n_parents}, mutation {settings.mutation}; "
+        f"{len(records)} of {settings.n_candidates} candidates evaluated.",
         "",
     ]
     fixed = {**space.fixed, **settings.fixed}

@@ -141,6 +141,7 @@ def run_search(
         "train": (x[train_idx.start : train_idx.stop], y[train_idx.start : train_idx.stop]),
         "held_out": (x[eval_idx.start : eval_idx.stop], y[eval_idx.start : eval_idx.stop]),
         "dataset": settings.dataset,
+        "order": settings.order,
     }
     total = settings.n_candidates
     n_seed_tasks = settings.seeds * min(settings.top, total)

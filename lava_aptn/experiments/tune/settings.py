@@ -6,7 +6,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from lava_aptn.config import DATASET_NAMES, DEFAULT_PRESET, NetworkConfig, preset, with_overrides
+from lava_aptn.config import (
+    DATASET_NAMES,
+    DEFAULT_PRESET,
+    ORDERS,
+    NetworkConfig,
+    preset,
+    with_overrides,
+)
 from lava_aptn.errors import ConfigError
 from lava_aptn.experiments.tune.space import SearchSpace
 
@@ -27,6 +34,10 @@ class TuneSettings:
         ``"mnist"`` or ``"fashion-mnist"`` (its training split only).
     train_images
         Images trained on and used to assign labels: the first ones of the training set.
+    order
+        Order in which a candidate trains on them: ``None`` (the split's) or
+        ``"shuffled"`` (a permutation of those images drawn from the candidate's seed,
+        :func:`lava_aptn.engine.run.training_order`); the held-out images stay apart.
     eval_images
         Held-out images that score a candidate: the last ones of the training set.
     seed
@@ -53,6 +64,7 @@ class TuneSettings:
     dataset: str = "mnist"
     train_images: int = 10000
     eval_images: int = 10000
+    order: str | None = None
     seed: int = 0
     budget: int | None = None
     population: int = 8
@@ -83,6 +95,10 @@ class TuneSettings:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
+        if self.order not in ORDERS:
+            raise ConfigError(
+                f"order must be None (the split's order) or 'shuffled', got {self.order!r}"
+            )
         if not (isinstance(self.mutation, int | float) and 0 < self.mutation <= 1):
             raise ConfigError(f"mutation must be in (0, 1], got {self.mutation!r}")
 
@@ -133,6 +149,8 @@ class TuneSettings:
             "parents": self.n_parents,
             "mutation": self.mutation,
             "include_base": self.include_base,
+            # only when set, so that searches from before the setting existed resume
+            **({"order": self.order} if self.order is not None else {}),
         }
 
 
