@@ -65,11 +65,16 @@ class Dataset:
     y_test: np.ndarray
 
     @classmethod
-    def load(cls, run_cfg: RunConfig, data: tuple | None = None) -> Dataset:
+    def load(cls, run_cfg: RunConfig, data: tuple | Dataset | None = None) -> Dataset:
         """Load the dataset named by ``run_cfg``, or wrap ``data`` (x, y, x_test, y_test).
 
-        The training images come in ``run_cfg.order`` (:func:`training_order`).
+        The training images come in ``run_cfg.order`` (:func:`training_order`): a split
+        loaded from disk or given as a tuple is put in that order. A :class:`Dataset`
+        (one this method returned) is already in it and is returned as it is, so a
+        caller that loaded the data hands it on without shuffling it twice.
         """
+        if isinstance(data, Dataset):
+            return data
         if data is not None:
             x, y, xt, yt = data
             if run_cfg.order is not None:
@@ -401,7 +406,7 @@ def run(
     preset: str | None = None,
     progress: bool = True,
     log=print,
-    data: tuple | None = None,
+    data: tuple | Dataset | None = None,
     method: PruningMethod | None = None,
 ) -> dict[str, Any]:
     """Train, label and test one network; write the run folder; return ``result.json``.
@@ -423,7 +428,8 @@ def run(
         Where one-line status messages go.
     data
         ``(train_images, train_labels, test_images, test_labels)`` to use instead of the
-        dataset named in ``run_cfg`` (tests, synthetic data).
+        dataset named in ``run_cfg`` (tests, synthetic data), put in ``run_cfg.order``; or
+        a :class:`Dataset` already in it (:meth:`Dataset.load`).
     method
         A user pruning method (:class:`~lava_aptn.pruning.PruningMethod` interface) used
         instead of the one ``prune_cfg`` names; ``prune_cfg`` then sets the schedule and

@@ -113,7 +113,7 @@ def run_at_connectivity(
     preset: str | None = None,
     progress: bool = True,
     log=print,
-    data: tuple | None = None,
+    data: tuple | Dataset | None = None,
     prefix: Session | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:

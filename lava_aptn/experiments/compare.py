@@ -50,7 +50,7 @@ def _one(method: str, out: str, target: float) -> dict:
         preset=_SHARED["preset"],
         progress=False,
         log=_SHARED["log"],
-        data=_SHARED["raw"],
+        data=data,
         prefix=prefix,
     )
 
@@ -94,10 +94,10 @@ def compare(
         methods, net_cfg.n_neurons, run_cfg.train_images, **(prune_overrides or {})
     )
     shared_cfg = next(iter(configs.values()))
-    dataset = Dataset.load(run_cfg, data)
     results: dict[int, dict[str, dict]] = {}
     for seed in seeds:
         seed_cfg = RunConfig(**{**run_cfg.__dict__, "seed": seed})
+        dataset = Dataset.load(seed_cfg, data)  # a shuffled order is the seed's own
         log(f"seed {seed}: training the {shared_cfg.prune_start:,} images all methods share")
         prefix = search_prefix(net_cfg, seed_cfg, shared_cfg, dataset, progress=progress)
         _SHARED.update(
@@ -106,7 +106,6 @@ def compare(
             configs=configs,
             preset=preset_name,
             log=log,
-            raw=(dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test),
             initial=new_session(net_cfg, seed_cfg, shared_cfg).net.weights(),
         )
         folders = {m: str(folder(seed, m) if folder else out / f"seed{seed}" / m) for m in methods}

@@ -194,7 +194,7 @@ def run_point(
             preset=grid.preset_name,
             progress=False,
             log=lambda *_: None,
-            data=(dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test),
+            data=dataset,
             prefix=prefix,
             extra=extra,
         )

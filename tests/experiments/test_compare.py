@@ -40,3 +40,53 @@ def test_all_eight_methods_from_one_prefix(tmp_path, digits):
     assert rows["none"][:3][1].split(",")[3:] == rows["aptn"][:3][1].split(",")[3:]
     text = table(results, METHODS)
     assert text.count("\n") == len(METHODS) + 1
+
+
+def test_shuffled_order_is_each_seeds_own(tmp_path, digits):
+    """Every seed trains in its own permutation, the pruned methods as the baseline."""
+    from lava_aptn.engine.run import run
+    from lava_aptn.engine.target import run_at_connectivity
+    from lava_aptn.experiments.compare import method_configs
+
+    data = (*digits(240, seed=1), *digits(40, seed=2))
+    run_cfg = RunConfig(
+        train_images=240, label_images=240, test_images=40, checkpoint_every=0, order="shuffled"
+    )
+    overrides = {"prune_start": 120, "prune_batch": 40}
+    results = compare(
+        tmp_path / "c",
+        net_cfg=preset(n_neurons=8),
+        run_cfg=run_cfg,
+        methods=["none", "constant"],
+        seeds=[0, 1],
+        target=0.5,
+        jobs=1,
+        progress=False,
+        log=lambda m: None,
+        data=data,
+        prune_overrides=overrides,
+    )
+    configs = method_configs(["none", "constant"], 8, 240, **overrides)
+    seed1 = RunConfig(**{**run_cfg.__dict__, "seed": 1})
+    none = run(
+        preset(n_neurons=8),
+        seed1,
+        configs["none"],
+        tmp_path / "n",
+        progress=False,
+        log=lambda m: None,
+        data=data,
+    )
+    constant = run_at_connectivity(
+        preset(n_neurons=8),
+        seed1,
+        configs["constant"],
+        tmp_path / "k",
+        target=0.5,
+        progress=False,
+        log=lambda *_: None,
+        data=data,
+    )
+    assert results[1]["none"]["accuracy"] == none["accuracy"]
+    assert results[1]["constant"]["accuracy"] == constant["accuracy"]
+    assert results[1]["constant"]["connectivity"] == constant["connectivity"]

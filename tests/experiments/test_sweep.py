@@ -490,3 +490,50 @@ def test_grid_run_order(tmp_path):
             tmp_path, TINY.replace("test_images = 40", 'test_images = 40\norder = "random"')
         )
         bad.run_config(bad.points()[0])
+
+
+@pytest.mark.parametrize("method", ["none", "constant", "post-training"])
+def test_shuffled_sweep_points_equal_direct_runs(tmp_path, digits, method):
+    """A sweep point in a shuffled order trains on the seed's one permutation, as a run does.
+
+    The sweep hands its loaded (already shuffled) data on to the target search; shuffling
+    it again there would train the pruned points after the prefix on other images.
+    """
+    from lava_aptn.engine.run import run
+    from lava_aptn.engine.target import run_at_connectivity
+
+    text = TINY.replace("test_images = 40", 'test_images = 40\norder = "shuffled"')
+    text = text.replace('method = ["none", "constant", "aptn"]', f'method = ["{method}"]')
+    text = text.replace("seed = [0, 1]", "seed = [1]")
+    grid, _ = _grid(tmp_path, text)
+    data = _data(digits)
+    run_sweep(grid, tmp_path / "out", jobs=1, data=data, progress=False, log=lambda m: None)
+    (point,) = grid.points()
+    swept = json.loads((run_folder(tmp_path / "out", point) / "result.json").read_text())
+    net_cfg, run_cfg, prune_cfg = grid.configs(point)
+    if method == "none":
+        direct = run(
+            net_cfg,
+            run_cfg,
+            prune_cfg,
+            tmp_path / "d",
+            progress=False,
+            log=lambda m: None,
+            data=data,
+        )
+    else:
+        direct = run_at_connectivity(
+            net_cfg,
+            run_cfg,
+            prune_cfg,
+            tmp_path / "d",
+            target=point.target,
+            **grid.search_settings(),
+            progress=False,
+            log=lambda *_: None,
+            data=data,
+        )
+    assert swept["config"]["run"]["order"] == "shuffled"
+    assert swept["accuracy"] == direct["accuracy"]
+    assert swept["connectivity"] == direct["connectivity"]
+    assert swept["sops_train_per_image"] == direct["sops_train_per_image"]
