@@ -232,24 +232,32 @@ def test_search_trains_on_the_first_images_and_scores_on_the_last(
     assert search_file["eval_indices"] == [N_IMAGES - 30, N_IMAGES]
 
 
-def test_score_is_the_engine_protocol_with_held_out_as_test_set(data, tmp_path):
+def _engine_accuracy(cfg, train, held, path, order=None):
+    """Accuracy of ``lava_aptn.engine.run.run`` with ``held`` as the test set."""
     from lava_aptn.engine.run import run
     from lava_aptn.pruning import PruningConfig
 
-    x, y = data
-    cfg = preset(n_neurons=10)
-    train, held = (x[:40], y[:40]), (x[-30:], y[-30:])
-    metrics = evaluate_candidate(cfg, train, held, seed=2)
+    run_cfg = RunConfig(
+        seed=2, train_images=40, label_images=40, test_images=30, checkpoint_every=0, order=order
+    )
     result = run(
         cfg,
-        RunConfig(seed=2, train_images=40, label_images=40, test_images=30, checkpoint_every=0),
+        run_cfg,
         PruningConfig(method="none"),
-        tmp_path / "run",
+        path,
         progress=False,
         log=lambda _m: None,
         data=(*train, *held),
     )
-    assert metrics["score"] == result["accuracy"]
+    return result["accuracy"]
+
+
+def test_score_is_the_engine_protocol_with_held_out_as_test_set(data, tmp_path):
+    x, y = data
+    cfg = preset(n_neurons=10)
+    train, held = (x[:40], y[:40]), (x[-30:], y[-30:])
+    metrics = evaluate_candidate(cfg, train, held, seed=2)
+    assert metrics["score"] == _engine_accuracy(cfg, train, held, tmp_path / "run")
     # the score reads the held-out labels: wrong labels there cannot score the same
     wrong = evaluate_candidate(cfg, train, (held[0], (held[1] + 1) % 10), seed=2)
     assert wrong["label_accuracy"] == metrics["label_accuracy"]
@@ -257,30 +265,11 @@ def test_score_is_the_engine_protocol_with_held_out_as_test_set(data, tmp_path):
 
 
 def test_shuffled_score_is_the_engine_protocol_in_shuffled_order(data, tmp_path):
-    from lava_aptn.engine.run import run
-    from lava_aptn.pruning import PruningConfig
-
     x, y = data
     cfg = preset(n_neurons=10)
     train, held = (x[:40], y[:40]), (x[-30:], y[-30:])
     metrics = evaluate_candidate(cfg, train, held, seed=2, order="shuffled")
-    result = run(
-        cfg,
-        RunConfig(
-            seed=2,
-            train_images=40,
-            label_images=40,
-            test_images=30,
-            checkpoint_every=0,
-            order="shuffled",
-        ),
-        PruningConfig(method="none"),
-        tmp_path / "run",
-        progress=False,
-        log=lambda _m: None,
-        data=(*train, *held),
-    )
-    assert metrics["score"] == result["accuracy"]
+    assert metrics["score"] == _engine_accuracy(cfg, train, held, tmp_path / "run", "shuffled")
     plain = evaluate_candidate(cfg, train, held, seed=2)  # another order, another network
     keys = ("train_spikes_per_image", "train_presentations_per_image", "eval_spikes_per_image")
     assert any(plain[k] != metrics[k] for k in keys)
