@@ -75,6 +75,12 @@ def _register_compare(subparsers) -> None:
     p.add_argument("--train-images", type=int, default=60000)
     p.add_argument("--label-images", type=int, default=None)
     p.add_argument("--test-images", type=int, default=10000)
+    p.add_argument(
+        "--order",
+        default="dataset",
+        choices=("dataset", "shuffled"),
+        help="order of the training images: the split's (default) or each seed's permutation",
+    )
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--out", required=True)
     p.add_argument("--no-progress", action="store_true")
@@ -93,6 +99,7 @@ def run_compare(args) -> int:
         train_images=args.train_images,
         label_images=args.label_images or args.train_images,
         test_images=args.test_images,
+        order=None if args.order == "dataset" else args.order,
         checkpoint_every=0,
     )
     results = compare(
