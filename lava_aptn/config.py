@@ -406,6 +406,12 @@ PRECISIONS = ("float", "fixed")
 ORDERS = (None, "shuffled")
 
 
+def check_order(order: str | None) -> None:
+    """Refuse an order of the training images other than those of :data:`ORDERS`."""
+    if order not in ORDERS:
+        raise ConfigError(f"order must be None (the split's order) or 'shuffled', got {order!r}")
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """One training run: data, protocol sizes, seed and bookkeeping.
@@ -467,10 +473,7 @@ class RunConfig:
             )
         if self.test_images > 10000:
             raise ConfigError(f"test_images must be <= 10000, got {self.test_images!r}")
-        if self.order not in ORDERS:
-            raise ConfigError(
-                f"order must be None (the split's order) or 'shuffled', got {self.order!r}"
-            )
+        check_order(self.order)
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.fixed_weight_exp is not None:

@@ -91,13 +91,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         help="training images used to assign labels (default: --train-images)",
     )
     p.add_argument("--test-images", type=int, default=10000)
-    p.add_argument(
-        "--order",
-        default="dataset",
-        choices=("dataset", "shuffled"),
-        help="order of the training images: the split's own (default) or a permutation "
-        "drawn from --seed, so that seeds also differ in the order",
-    )
+    add_order_option(p)
     p.add_argument("--precision", default="float", choices=("float", "fixed"))
     p.add_argument(
         "--fixed-weight-exp",
@@ -117,6 +111,22 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--checkpoint-every", type=int, default=5000)
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def add_order_option(p: argparse.ArgumentParser) -> None:
+    """``--order``: the training images in the split's order or in the seed's permutation."""
+    p.add_argument(
+        "--order",
+        default="dataset",
+        choices=("dataset", "shuffled"),
+        help="order of the training images: the split's own (default) or a permutation "
+        "drawn from the seed, so that seeds also differ in the order",
+    )
+
+
+def order_value(args) -> str | None:
+    """``RunConfig.order`` of parsed ``--order``: ``None`` for the split's order."""
+    return None if args.order == "dataset" else args.order
 
 
 def register(subparsers) -> None:
@@ -194,7 +204,7 @@ def run_config(args):
         train_images=args.train_images,
         label_images=label,
         test_images=args.test_images,
-        order=None if args.order == "dataset" else args.order,
+        order=order_value(args),
         checkpoint_every=args.checkpoint_every,
         precision=args.precision,
         fixed_weight_exp=args.fixed_weight_exp,

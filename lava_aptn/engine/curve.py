@@ -29,24 +29,16 @@ from lava_aptn.pruning import PruningConfig, connectivity
 CURVE_COLUMNS = ("images_seen", "accuracy", "connectivity", "test_spikes_per_image")
 
 
-def curve_points(train_images: int, every: int) -> list[int]:
-    """Return the training-image counts at which the curve is measured.
+def check_every(every: int) -> None:
+    """Refuse a measurement period that is not a positive multiple of :data:`CHUNK_IMAGES`.
 
-    Every ``every`` images, and at the end of training when that is not a multiple.
-    ``every`` must be a multiple of the engine's chunk (:data:`CHUNK_IMAGES`), so that
-    measuring never splits the training into other chunks than an unwatched run's.
-
-    >>> curve_points(1100, 500)
-    [500, 1000, 1100]
+    Measuring between the engine's chunks keeps the training in the very chunks of an
+    unwatched run, so the curve's network is the one ``lava-aptn train`` trains.
     """
-    if every < 1 or every % CHUNK_IMAGES:
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1 or every % CHUNK_IMAGES:
         raise ValueError(
             f"every must be a positive multiple of {CHUNK_IMAGES} training images, got {every!r}"
         )
-    points = list(range(every, train_images + 1, every))
-    if not points or points[-1] != train_images:
-        points.append(train_images)
-    return points
 
 
 def learning_curve(
@@ -68,7 +60,8 @@ def learning_curve(
         The run (``run_cfg.label_images`` training images assign the labels at each
         point; ``run_cfg.test_images`` test images score it).
     every
-        Training images between two measurements, a multiple of :data:`CHUNK_IMAGES`.
+        Training images between two measurements, a multiple of :data:`CHUNK_IMAGES`;
+        the points are every multiple of it below ``train_images``, then the end.
     out_dir
         Folder for ``curve.csv`` (rewritten atomically after each point) and
         ``curve.png``; ``None`` writes nothing.
@@ -86,7 +79,7 @@ def learning_curve(
         the end of training (after a ``post-training`` pruning step), the network
         ``lava-aptn train`` would test.
     """
-    curve_points(run_cfg.train_images, every)  # validates every
+    check_every(every)
     dataset = Dataset.load(run_cfg, data)
     session = new_session(net_cfg, run_cfg, prune_cfg)
     out = None if out_dir is None else Path(out_dir)
@@ -96,16 +89,14 @@ def learning_curve(
 
     def measure(done: int, net) -> None:
         t0 = time.perf_counter()
-        neuron_labels, _, test_counts, _ = label_and_test(
-            net.copy(), dataset, run_cfg, progress=False
-        )
-        predictions = classify(test_counts, neuron_labels)
+        ev = label_and_test(net.copy(), dataset, run_cfg, progress=False)
+        predictions = classify(ev.test_counts, ev.neuron_labels)
         rows.append(
             {
                 "images_seen": done,
                 "accuracy": float(np.mean(predictions == dataset.y_test)),
                 "connectivity": connectivity(net.syn_state),
-                "test_spikes_per_image": float(test_counts.sum(axis=1).mean()),
+                "test_spikes_per_image": float(ev.test_counts.sum(axis=1).mean()),
             }
         )
         log(

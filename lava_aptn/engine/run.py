@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -327,12 +327,21 @@ def fixed_profile(run_cfg: RunConfig):
     return profile
 
 
+class Evaluation(NamedTuple):
+    """The label and test passes of a trained network (:func:`label_and_test`)."""
+
+    neuron_labels: np.ndarray
+    label_counts: np.ndarray
+    label_counters: PhaseCounters
+    test_counts: np.ndarray
+    test_counters: PhaseCounters
+
+
 def label_and_test(net, data: Dataset, run_cfg: RunConfig, *, progress: bool = True):
     """Label the neurons with the first ``label_images`` training images, then test.
 
     Both passes run with learning off; the network's neuron state carries over (pass a
-    copy to keep ``net`` as it is). Returns ``(neuron_labels, label_counters,
-    test_counts, test_counters)``.
+    copy to keep ``net`` as it is). Returns an :class:`Evaluation`.
     """
     label_counts, label_counters = respond(
         net,
@@ -346,7 +355,7 @@ def label_and_test(net, data: Dataset, run_cfg: RunConfig, *, progress: bool = T
     test_counts, test_counters = respond(
         net, data.x_test, seed=run_cfg.seed, stream=TEST_STREAM, progress=progress, desc="test"
     )
-    return neuron_labels, label_counters, test_counts, test_counters
+    return Evaluation(neuron_labels, label_counts, label_counters, test_counts, test_counters)
 
 
 def evaluate_and_write(
@@ -362,17 +371,16 @@ def evaluate_and_write(
 ) -> dict[str, Any]:
     """Assign labels, test, write the run folder; return the result dictionary."""
     run_cfg, net = session.run_cfg, session.net
-    neuron_labels, label_counters, test_counts, test_counters = label_and_test(
-        net, data, run_cfg, progress=progress
-    )
-    predictions = classify(test_counts, neuron_labels)
+    ev = label_and_test(net, data, run_cfg, progress=progress)
+    neuron_labels = ev.neuron_labels
+    predictions = classify(ev.test_counts, neuron_labels)
     result = outputs.build_result(
         record,
         net,
         accuracy=float(np.mean(predictions == data.y_test)),
         train=session.counters,
-        infer=test_counters,
-        label=label_counters,
+        infer=ev.test_counters,
+        label=ev.label_counters,
         run_cfg=run_cfg,
         confusion=confusion_matrix(data.y_test, predictions),
         neuron_labels=neuron_labels,

@@ -56,7 +56,7 @@ def run(args) -> int:
 
 
 def _register_compare(subparsers) -> None:
-    from lava_aptn.engine.commands import METHODS, add_network_options
+    from lava_aptn.engine.commands import METHODS, add_network_options, add_order_option
 
     p = subparsers.add_parser(
         "compare",
@@ -75,12 +75,7 @@ def _register_compare(subparsers) -> None:
     p.add_argument("--train-images", type=int, default=60000)
     p.add_argument("--label-images", type=int, default=None)
     p.add_argument("--test-images", type=int, default=10000)
-    p.add_argument(
-        "--order",
-        default="dataset",
-        choices=("dataset", "shuffled"),
-        help="order of the training images: the split's (default) or each seed's permutation",
-    )
+    add_order_option(p)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--out", required=True)
     p.add_argument("--no-progress", action="store_true")
@@ -90,7 +85,7 @@ def _register_compare(subparsers) -> None:
 def run_compare(args) -> int:
     """Entry point of ``lava-aptn compare``."""
     from lava_aptn.config import RunConfig
-    from lava_aptn.engine.commands import network_config
+    from lava_aptn.engine.commands import network_config, order_value
     from lava_aptn.experiments.compare import compare, table
     from lava_aptn.io import atomic_write_text
 
@@ -99,7 +94,7 @@ def run_compare(args) -> int:
         train_images=args.train_images,
         label_images=args.label_images or args.train_images,
         test_images=args.test_images,
-        order=None if args.order == "dataset" else args.order,
+        order=order_value(args),
         checkpoint_every=0,
     )
     results = compare(

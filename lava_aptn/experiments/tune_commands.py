@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def register(subparsers) -> None:
     """Add the ``tune`` subcommand."""
-    from lava_aptn.engine.commands import add_network_options
+    from lava_aptn.engine.commands import add_network_options, add_order_option
 
     p = subparsers.add_parser(
         "tune",
@@ -56,13 +56,7 @@ def register(subparsers) -> None:
         default=10000,
         help="last training images, held out to score each candidate (10000)",
     )
-    p.add_argument(
-        "--order",
-        default="dataset",
-        choices=("dataset", "shuffled"),
-        help="order of the training images: the split's (default) or a permutation drawn "
-        "from each candidate's seed (the held-out images stay apart)",
-    )
+    add_order_option(p)
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--seed", type=int, default=0, help="seeds the draws and every network (0)")
     p.add_argument(
@@ -80,6 +74,7 @@ def register(subparsers) -> None:
 
 def run_tune(args) -> int:
     """Entry point of ``lava-aptn tune``."""
+    from lava_aptn.engine.commands import order_value
     from lava_aptn.experiments.tune import TuneSettings, load_space, run_search
 
     space = load_space(args.space)
@@ -90,7 +85,7 @@ def run_tune(args) -> int:
         dataset=args.dataset,
         train_images=args.train_images,
         eval_images=args.eval_images,
-        order=None if args.order == "dataset" else args.order,
+        order=order_value(args),
         seed=args.seed,
         budget=args.budget,
         population=args.population,

@@ -4,17 +4,32 @@ import numpy as np
 import pytest
 
 from lava_aptn.config import RunConfig, preset
-from lava_aptn.engine.curve import CURVE_COLUMNS, curve_points, learning_curve
+from lava_aptn.engine.curve import CURVE_COLUMNS, check_every, learning_curve
 from lava_aptn.engine.run import run
 from lava_aptn.pruning import PruningConfig
 
 
-def test_curve_points_known_answers():
-    assert curve_points(1000, 250) == [250, 500, 750, 1000]
-    assert curve_points(600, 500) == [500, 600]
-    assert curve_points(100, 250) == [100]
-    with pytest.raises(ValueError, match="multiple of 250 training images, got 100"):
-        curve_points(1000, 100)
+def test_every_must_be_a_multiple_of_the_chunk():
+    check_every(250)  # accepted: no error
+    check_every(5000)
+    for bad in (0, 100, 260, -250, True):
+        with pytest.raises(ValueError, match="multiple of 250 training images"):
+            check_every(bad)
+
+
+def test_a_period_past_the_end_measures_the_end_only(digits):
+    data = (*digits(300, seed=5), *digits(50, seed=6))
+    run_cfg = RunConfig(train_images=300, label_images=300, test_images=50, checkpoint_every=0)
+    rows = learning_curve(
+        preset(n_neurons=8),
+        run_cfg,
+        PruningConfig(method="none"),
+        every=500,
+        data=data,
+        progress=False,
+        log=lambda m: None,
+    )
+    assert [r["images_seen"] for r in rows] == [300]
 
 
 @pytest.mark.parametrize("method", ["none", "aptn"])

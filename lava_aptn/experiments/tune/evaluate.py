@@ -50,41 +50,35 @@ def evaluate_candidate(
         images themselves), spikes per image, unassigned neurons and wall times.
     """
     from lava_aptn.dynamics import layout as L
-    from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM
-    from lava_aptn.engine.evaluate import UNASSIGNED, assign_labels, classify
-    from lava_aptn.engine.run import new_session, training_order
-    from lava_aptn.engine.train import respond
+    from lava_aptn.engine.evaluate import UNASSIGNED, classify
+    from lava_aptn.engine.run import Dataset, label_and_test, new_session
     from lava_aptn.pruning import PruningConfig
 
     t0 = time.perf_counter()
-    x_train, y_train = train
-    x_eval, y_eval = held_out
-    n = len(x_train)
-    if order is not None:
-        take = training_order(order, seed, n, n)
-        x_train, y_train = np.asarray(x_train)[take], np.asarray(y_train)[take]
+    n = len(train[0])
     run_cfg = RunConfig(
-        dataset=dataset, seed=seed, train_images=n, label_images=n, checkpoint_every=0
+        dataset=dataset,
+        seed=seed,
+        train_images=n,
+        label_images=n,
+        order=order,
+        checkpoint_every=0,
     )
+    data = Dataset.load(run_cfg, (*train, *held_out))  # the training slice in ``order``
     session = new_session(net_cfg, run_cfg, PruningConfig(method="none"))
-    session.advance(x_train, n, progress=False)
-    label_counts, _ = respond(
-        session.net, x_train, seed=seed, stream=LABEL_STREAM, progress=False, desc="label"
-    )
-    neuron_labels = assign_labels(label_counts, y_train)
-    eval_counts, eval_counters = respond(
-        session.net, x_eval, seed=seed, stream=TEST_STREAM, progress=False, desc="held-out"
-    )
-    predictions = classify(eval_counts, neuron_labels)
+    session.advance(data.x_train, n, progress=False)
+    ev = label_and_test(session.net, data, run_cfg, progress=False)
+    neuron_labels = ev.neuron_labels
+    predictions = classify(ev.test_counts, neuron_labels)
     train_counters = session.counters
     return {
-        "score": float(np.mean(predictions == np.asarray(y_eval))),
-        "label_accuracy": float(np.mean(classify(label_counts, neuron_labels) == y_train)),
+        "score": float(np.mean(predictions == data.y_test)),
+        "label_accuracy": float(np.mean(classify(ev.label_counts, neuron_labels) == data.y_train)),
         "train_spikes_per_image": float(train_counters.counts[L.EXC_SPIKES]) / max(n, 1),
         "train_presentations_per_image": float(train_counters.counts[L.PRESENTATIONS]) / max(n, 1),
-        "eval_spikes_per_image": float(eval_counts.sum(axis=1).mean()),
-        "eval_presentations_per_image": float(eval_counters.counts[L.PRESENTATIONS])
-        / max(len(x_eval), 1),
+        "eval_spikes_per_image": float(ev.test_counts.sum(axis=1).mean()),
+        "eval_presentations_per_image": float(ev.test_counters.counts[L.PRESENTATIONS])
+        / max(len(data.y_test), 1),
         "unassigned_neurons": int(np.sum(neuron_labels == UNASSIGNED)),
         "train_seconds": float(train_counters.wall_seconds),
         "wall_seconds": time.perf_counter() - t0,

@@ -9,8 +9,8 @@ from typing import Any
 from lava_aptn.config import (
     DATASET_NAMES,
     DEFAULT_PRESET,
-    ORDERS,
     NetworkConfig,
+    check_order,
     preset,
     with_overrides,
 )
@@ -95,10 +95,7 @@ class TuneSettings:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.order not in ORDERS:
-            raise ConfigError(
-                f"order must be None (the split's order) or 'shuffled', got {self.order!r}"
-            )
+        check_order(self.order)
         if not (isinstance(self.mutation, int | float) and 0 < self.mutation <= 1):
             raise ConfigError(f"mutation must be in (0, 1], got {self.mutation!r}")
 
