@@ -114,13 +114,15 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_order_option(p: argparse.ArgumentParser) -> None:
-    """``--order``: the training images in the split's order or in the seed's permutation."""
+    """``--order``: the training images in the seed's permutation or in the split's order."""
+    from lava_aptn.config import DEFAULT_ORDER
+
     p.add_argument(
         "--order",
-        default="dataset",
-        choices=("dataset", "shuffled"),
-        help="order of the training images: the split's own (default) or a permutation "
-        "drawn from the seed, so that seeds also differ in the order",
+        default=DEFAULT_ORDER,
+        choices=("shuffled", "dataset"),
+        help=f"order of the training images: a permutation drawn from the seed, so that "
+        f"seeds also differ in the order, or the split's own ({DEFAULT_ORDER})",
     )
 
 

@@ -97,7 +97,8 @@ def training_order(order: str | None, seed: int, n_available: int, n_take: int) 
     Parameters
     ----------
     order
-        ``None``: the first ``n_take`` images in the split's order; ``"shuffled"``:
+        ``None`` (or ``"dataset"``): the first ``n_take`` images in the split's order;
+        ``"shuffled"``:
         the first ``n_take`` of a permutation of all ``n_available`` images drawn from
         ``seed`` (its own random stream, independent of the initial weights and the
         input spikes), so that seeds also differ in the order of the images.
@@ -119,12 +120,12 @@ def training_order(order: str | None, seed: int, n_available: int, n_take: int) 
     """
     if not 0 <= n_take <= n_available:
         raise ValueError(f"cannot take {n_take} of {n_available} training images")
-    if order is None:
+    if order is None or order == "dataset":
         return np.arange(n_take, dtype=np.int64)
     if order == "shuffled":
         rng = np.random.default_rng([int(seed), ORDER_STREAM])
         return rng.permutation(n_available)[:n_take].astype(np.int64)
-    raise ValueError(f"unknown order {order!r}; choose None (the split's order) or 'shuffled'")
+    raise ValueError(f"unknown order {order!r}; choose 'dataset' (the split's) or 'shuffled'")
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 def register(subparsers) -> None:
     """Add the ``demo`` and ``compare`` subcommands."""
+    from lava_aptn.engine.commands import add_order_option
+
     _register_compare(subparsers)
     p = subparsers.add_parser(
         "demo",
@@ -25,6 +27,7 @@ def register(subparsers) -> None:
         help="training images used to assign labels (default: all trained)",
     )
     p.add_argument("--test-images", type=int, default=10000)
+    add_order_option(p)
     p.add_argument("--jobs", type=int, default=2, help="processes (2: baseline beside APTN)")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=run)
@@ -32,6 +35,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     """Entry point of ``lava-aptn demo``."""
+    from lava_aptn.engine.commands import order_value
     from lava_aptn.experiments.demo import run_demo
 
     result = run_demo(
@@ -43,6 +47,7 @@ def run(args) -> int:
         train_images=args.train_images,
         label_images=args.label_images or args.train_images,
         test_images=args.test_images,
+        order=order_value(args),
         jobs=args.jobs,
         progress=not args.no_progress,
     )

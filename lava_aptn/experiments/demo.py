@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from lava_aptn.config import RunConfig, preset
+from lava_aptn.config import DEFAULT_ORDER, RunConfig, preset
 from lava_aptn.experiments.compare import compare
 from lava_aptn.io import atomic_write_json, atomic_write_text
 
@@ -61,6 +61,7 @@ def run_demo(
     train_images: int = 60000,
     label_images: int = 60000,
     test_images: int = 10000,
+    order: str | None = DEFAULT_ORDER,
     jobs: int = 2,
     preset_name: str | None = None,
     progress: bool = True,
@@ -78,6 +79,7 @@ def run_demo(
         train_images=train_images,
         label_images=label_images,
         test_images=test_images,
+        order=order,
         checkpoint_every=0,
     )
     t0 = time.perf_counter()

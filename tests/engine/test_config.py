@@ -51,3 +51,20 @@ def test_overrides_and_round_trip():
     assert NetworkConfig.from_dict(cfg.to_dict()) == cfg
     with pytest.raises(ConfigError, match="unknown stdp parameter"):
         with_overrides(cfg, {"stdp.nope": 1})
+
+
+def test_tuned_n100_is_search_3s_best_set():
+    # runs/tune_n100_shuffled/best.json's overrides on the search's base preset, `tuned`
+    best = {
+        "stdp.mu_post": 0.0349,
+        "stdp.mu_pre": 0.0002772,
+        "exc.theta_plus_mv": 0.05103,
+        "exc.tau_theta_ms": 7408000.0,
+        "syn.w_inh_exc": 21.69,
+        "input.max_rate_hz": 64.6,
+        "syn.norm_total": 80.9,
+    }
+    for n in (100, 800):
+        assert preset("tuned-n100", n_neurons=n) == with_overrides(
+            preset("tuned", n_neurons=n), best
+        )

@@ -32,8 +32,11 @@ def test_training_order_refuses_more_than_the_split():
 
 
 def test_run_config_names_the_accepted_orders():
+    assert RunConfig().order == "shuffled"  # the default
     assert RunConfig(order="shuffled").order == "shuffled"
-    with pytest.raises(ConfigError, match="order must be None .* or 'shuffled', got 'random'"):
+    # "dataset" (configuration files, --order) is stored as None, the split's order
+    assert RunConfig(order="dataset").order is None and RunConfig(order=None).order is None
+    with pytest.raises(ConfigError, match="order must be 'dataset' .* or 'shuffled', got 'random'"):
         RunConfig(order="random")
 
 
@@ -41,7 +44,7 @@ def test_dataset_load_permutes_images_with_their_labels():
     x = np.arange(20 * 4, dtype=np.uint8).reshape(20, 4)
     y = np.arange(20) % 10
     data = (x, y, x[:3], y[:3])
-    plain = Dataset.load(RunConfig(seed=5), data)
+    plain = Dataset.load(RunConfig(seed=5, order="dataset"), data)
     assert np.array_equal(plain.x_train, x) and np.array_equal(plain.y_train, y)
     shuffled = Dataset.load(RunConfig(seed=5, order="shuffled"), data)
     take = training_order("shuffled", 5, 20, 20)
@@ -53,6 +56,6 @@ def test_dataset_load_permutes_images_with_their_labels():
 def test_cli_order_option():
     p = argparse.ArgumentParser()
     add_run_options(p)
-    assert run_config(p.parse_args([])).order is None
+    assert run_config(p.parse_args([])).order == "shuffled"  # the default
     assert run_config(p.parse_args(["--order", "dataset"])).order is None
     assert run_config(p.parse_args(["--order", "shuffled"])).order == "shuffled"

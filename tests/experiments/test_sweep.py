@@ -484,8 +484,12 @@ def test_grid_run_order(tmp_path):
     )
     assert {grid.run_config(p).order for p in grid.points()} == {"shuffled"}
     plain, _ = _grid(tmp_path, TINY)
-    assert {plain.run_config(p).order for p in plain.points()} == {None}
-    with pytest.raises(ConfigError, match="order must be None .* got 'random'"):
+    assert {plain.run_config(p).order for p in plain.points()} == {"shuffled"}  # default
+    split, _ = _grid(
+        tmp_path, TINY.replace("test_images = 40", 'test_images = 40\norder = "dataset"')
+    )
+    assert {split.run_config(p).order for p in split.points()} == {None}
+    with pytest.raises(ConfigError, match="order must be 'dataset' .* got 'random'"):
         bad, _ = _grid(
             tmp_path, TINY.replace("test_images = 40", 'test_images = 40\norder = "random"')
         )

@@ -275,10 +275,11 @@ def test_shuffled_score_is_the_engine_protocol_in_shuffled_order(data, tmp_path)
     assert any(plain[k] != metrics[k] for k in keys)
 
 
-def test_order_enters_the_identity_only_when_set():
-    assert "order" not in TuneSettings().identity()  # searches from before it resume
-    assert TuneSettings(order="shuffled").identity()["order"] == "shuffled"
-    with pytest.raises(ConfigError, match="order must be None"):
+def test_order_enters_the_identity_only_when_shuffled():
+    # searches in the split's order, from before the setting existed, resume
+    assert "order" not in TuneSettings(order="dataset").identity()
+    assert TuneSettings().identity()["order"] == "shuffled"  # the default
+    with pytest.raises(ConfigError, match="order must be 'dataset'"):
         TuneSettings(order="random")
 
 

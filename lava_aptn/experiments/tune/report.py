@@ -39,8 +39,7 @@ def train_command(settings: TuneSettings, overrides: Mapping[str, Any]) -> str:
         f"--neurons {settings.neurons}",
         f"--dataset {settings.dataset}",
     ]
-    if settings.order is not None:
-        parts.append(f"--order {settings.order}")
+    parts.append(f"--order {settings.order or 'dataset'}")
     parts += [f"--set {shlex.quote(f'{k}={json.dumps(v)}')}" for k, v in overrides.items()]
     return " ".join(parts) + " --out runs/tuned"
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from lava_aptn.config import (
     DATASET_NAMES,
+    DEFAULT_ORDER,
     DEFAULT_PRESET,
     NetworkConfig,
     check_order,
@@ -35,9 +36,10 @@ class TuneSettings:
     train_images
         Images trained on and used to assign labels: the first ones of the training set.
     order
-        Order in which a candidate trains on them: ``None`` (the split's) or
-        ``"shuffled"`` (a permutation of those images drawn from the candidate's seed,
-        :func:`lava_aptn.engine.run.training_order`); the held-out images stay apart.
+        Order in which a candidate trains on them: ``"shuffled"`` (the default: a
+        permutation of those images drawn from the candidate's seed,
+        :func:`lava_aptn.engine.run.training_order`) or ``"dataset"`` (the split's,
+        stored as ``None``); the held-out images stay apart.
     eval_images
         Held-out images that score a candidate: the last ones of the training set.
     seed
@@ -64,7 +66,7 @@ class TuneSettings:
     dataset: str = "mnist"
     train_images: int = 10000
     eval_images: int = 10000
-    order: str | None = None
+    order: str | None = DEFAULT_ORDER
     seed: int = 0
     budget: int | None = None
     population: int = 8
@@ -95,7 +97,7 @@ class TuneSettings:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
-        check_order(self.order)
+        object.__setattr__(self, "order", check_order(self.order))
         if not (isinstance(self.mutation, int | float) and 0 < self.mutation <= 1):
             raise ConfigError(f"mutation must be in (0, 1], got {self.mutation!r}")
 
