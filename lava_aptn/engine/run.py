@@ -98,10 +98,10 @@ def training_order(order: str | None, seed: int, n_available: int, n_take: int) 
     ----------
     order
         ``None`` (or ``"dataset"``): the first ``n_take`` images in the split's order;
-        ``"shuffled"``:
-        the first ``n_take`` of a permutation of all ``n_available`` images drawn from
-        ``seed`` (its own random stream, independent of the initial weights and the
-        input spikes), so that seeds also differ in the order of the images.
+        ``"shuffled"``: the first ``n_take`` of a permutation of all ``n_available``
+        images drawn from ``seed`` (its own random stream, independent of the initial
+        weights and the input spikes), so that seeds also differ in the order of the
+        images.
     seed
         The run's seed.
     n_available, n_take
