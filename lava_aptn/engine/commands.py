@@ -126,11 +126,6 @@ def add_order_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def order_value(args) -> str | None:
-    """``RunConfig.order`` of parsed ``--order``: ``None`` for the split's order."""
-    return None if args.order == "dataset" else args.order
-
-
 def register(subparsers) -> None:
     """Add the ``train`` subcommand."""
     p = subparsers.add_parser(
@@ -206,7 +201,7 @@ def run_config(args):
         train_images=args.train_images,
         label_images=label,
         test_images=args.test_images,
-        order=order_value(args),
+        order=args.order,  # "dataset" is stored as None by RunConfig
         checkpoint_every=args.checkpoint_every,
         precision=args.precision,
         fixed_weight_exp=args.fixed_weight_exp,

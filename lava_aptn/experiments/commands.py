@@ -35,7 +35,6 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     """Entry point of ``lava-aptn demo``."""
-    from lava_aptn.engine.commands import order_value
     from lava_aptn.experiments.demo import run_demo
 
     result = run_demo(
@@ -47,7 +46,7 @@ def run(args) -> int:
         train_images=args.train_images,
         label_images=args.label_images or args.train_images,
         test_images=args.test_images,
-        order=order_value(args),
+        order=args.order,
         jobs=args.jobs,
         progress=not args.no_progress,
     )
@@ -90,7 +89,7 @@ def _register_compare(subparsers) -> None:
 def run_compare(args) -> int:
     """Entry point of ``lava-aptn compare``."""
     from lava_aptn.config import RunConfig
-    from lava_aptn.engine.commands import network_config, order_value
+    from lava_aptn.engine.commands import network_config
     from lava_aptn.experiments.compare import compare, table
     from lava_aptn.io import atomic_write_text
 
@@ -99,7 +98,7 @@ def run_compare(args) -> int:
         train_images=args.train_images,
         label_images=args.label_images or args.train_images,
         test_images=args.test_images,
-        order=order_value(args),
+        order=args.order,
         checkpoint_every=0,
     )
     results = compare(

@@ -74,7 +74,6 @@ def register(subparsers) -> None:
 
 def run_tune(args) -> int:
     """Entry point of ``lava-aptn tune``."""
-    from lava_aptn.engine.commands import order_value
     from lava_aptn.experiments.tune import TuneSettings, load_space, run_search
 
     space = load_space(args.space)
@@ -85,7 +84,7 @@ def run_tune(args) -> int:
         dataset=args.dataset,
         train_images=args.train_images,
         eval_images=args.eval_images,
-        order=order_value(args),
+        order=args.order,
         seed=args.seed,
         budget=args.budget,
         population=args.population,
