@@ -21,11 +21,21 @@ def _override(text: str) -> tuple[str, Any]:
     return name.strip(), parsed
 
 
-def add_network_options(p: argparse.ArgumentParser) -> None:
-    """Options that select the network configuration."""
+def add_network_options(p: argparse.ArgumentParser, *, several_sizes: bool = False) -> None:
+    """Options that select the network configuration (``several_sizes``: ``--neurons N ...``)."""
     from lava_aptn.config import DEFAULT_PRESET, PRESETS
 
-    p.add_argument("--neurons", type=int, default=100, help="excitatory neurons N (100)")
+    if several_sizes:
+        p.add_argument(
+            "--neurons",
+            type=int,
+            nargs="+",
+            default=[100],
+            metavar="N",
+            help="excitatory neurons N, one or more sizes (100)",
+        )
+    else:
+        p.add_argument("--neurons", type=int, default=100, help="excitatory neurons N (100)")
     p.add_argument(
         "--preset",
         default=DEFAULT_PRESET,

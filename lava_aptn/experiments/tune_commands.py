@@ -13,7 +13,8 @@ def register(subparsers) -> None:
         description="Evolutionary (mu + lambda) search over the network parameters named in "
         "SPACE (a TOML file). Each candidate trains on the first --train-images training "
         "images, assigns labels with them and is scored on the last --eval-images training "
-        "images (held out; the test set is never used). Rerun the same command to resume. "
+        "images (held out; the test set is never used); with several --neurons sizes it is "
+        "trained and scored at each, and its score is the mean. Rerun the same command to resume. "
         "Writes OUT/candidates.jsonl, OUT/summary.md and OUT/best.json.",
     )
     p.add_argument("space", metavar="SPACE.toml", help="search space (see docs/tuning.md)")
@@ -67,7 +68,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("--top", type=int, default=3, help="candidates re-evaluated by --seeds (3)")
     p.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist"))
-    add_network_options(p)
+    add_network_options(p, several_sizes=True)
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=run_tune)
 
@@ -79,7 +80,7 @@ def run_tune(args) -> int:
     space = load_space(args.space)
     settings = TuneSettings(
         preset=args.preset,
-        neurons=args.neurons,
+        neurons=tuple(args.neurons),
         fixed=dict(args.overrides),
         dataset=args.dataset,
         train_images=args.train_images,

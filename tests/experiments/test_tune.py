@@ -376,6 +376,56 @@ def test_reevaluation_on_fresh_seeds(space, data, tmp_path):
     assert "fresh seed" in (tmp_path / "s" / "summary.md").read_text()
 
 
+# ----------------------------------------------------------------------------- several sizes
+
+
+def test_several_sizes_score_each_size_and_rank_by_the_mean(space, data, tmp_path):
+    from lava_aptn.experiments.tune.space import _valid_config
+
+    s = settings(neurons=(10, 14), budget=2, population=2, seeds=1, top=1)
+    result = run_search(space, s, tmp_path / "s", data=data, progress=False, log=lambda _m: None)
+    x, y = data
+    train, held = (x[:40], y[:40]), (x[-30:], y[-30:])
+    for r in result.records + result.seed_records:
+        assert set(r["by_size"]) == {"10", "14"}
+        for n in (10, 14):
+            cfg = _valid_config(s.base_config(space, n), r["params"])
+            assert cfg.n_neurons == n
+            alone = evaluate_candidate(cfg, train, held, seed=r["seed"], order=s.order)
+            assert r["by_size"][str(n)]["score"] == alone["score"]
+        assert r["score"] == pytest.approx(np.mean([m["score"] for m in r["by_size"].values()]))
+    # the two sizes disagree somewhere, so the mean is not one size's score in disguise
+    assert any(r["by_size"]["10"]["score"] != r["by_size"]["14"]["score"] for r in result.records)
+    best = json.loads((tmp_path / "s" / "best.json").read_text())
+    assert best["neurons"] == [10, 14]
+    assert best["commands"]["14"].startswith(
+        f"lava-aptn train --preset {DEFAULT_PRESET} --neurons 14"
+    )
+    summary = (tmp_path / "s" / "summary.md").read_text()
+    assert "N = 10, 14 (a candidate's score: the mean" in summary and "| N=14 |" in summary
+    assert json.loads((tmp_path / "s" / "search.json").read_text())["neurons"] == [10, 14]
+
+
+def test_sizes_are_validated_and_one_size_is_stored_as_before():
+    assert TuneSettings(neurons=(100,)).neurons == 100  # searches of one size resume
+    assert TuneSettings(neurons=[100, 800]).neurons == (100, 800)
+    assert TuneSettings(neurons=(100, 800)).identity()["neurons"] == [100, 800]
+    assert TuneSettings(neurons=(100, 800)).base_config().n_neurons == 100
+    with pytest.raises(ConfigError, match="twice"):
+        TuneSettings(neurons=(100, 100))
+    with pytest.raises(ConfigError, match="at least one"):
+        TuneSettings(neurons=())
+    with pytest.raises(ConfigError, match="integers >= 1"):
+        TuneSettings(neurons=(100, 0))
+
+
+def test_several_sizes_refuse_a_space_that_searches_the_size(data, tmp_path):
+    path = tmp_path / "space.toml"
+    path.write_text("[params.n_neurons]\nlow = 5\nhigh = 20\n")
+    with pytest.raises(LavaAptnError, match="n_neurons"):
+        search(load_space(path), tmp_path / "s", data, neurons=(10, 14))
+
+
 def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
     from lava_aptn.experiments import tune_commands
 
@@ -428,6 +478,8 @@ def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
     assert s.fixed == {"stdp.mu_pre": 0.0002} and s.order == "shuffled"
     assert s.n_candidates == 5 and s.n_generations == 2
     assert captured["progress"] is False
+    args = parser.parse_args(["tune", str(path), "--out", "o", "--neurons", "100", "800"])
+    assert args.func(args) == 0 and captured["settings"].neurons == (100, 800)
 
 
 def test_shipped_spaces_bind():

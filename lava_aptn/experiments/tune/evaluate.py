@@ -85,6 +85,25 @@ def evaluate_candidate(
     }
 
 
+def combine_sizes(by_size: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Return one candidate's record from its metrics at each network size.
+
+    One size: its metrics unchanged. Several: ``score`` and ``label_accuracy`` are the
+    means over the sizes, wall times their sums, and ``by_size`` keeps every size's
+    metrics (keyed by N as a string, as JSON stores them).
+    """
+    if len(by_size) == 1:
+        return next(iter(by_size.values()))
+    metrics = list(by_size.values())
+    return {
+        "score": float(np.mean([m["score"] for m in metrics])),
+        "label_accuracy": float(np.mean([m["label_accuracy"] for m in metrics])),
+        "train_seconds": float(sum(m["train_seconds"] for m in metrics)),
+        "wall_seconds": float(sum(m["wall_seconds"] for m in metrics)),
+        "by_size": {str(n): m for n, m in by_size.items()},
+    }
+
+
 #: Handed to forked workers: base configuration and data (set before the pool starts).
 _CONTEXT: dict[str, Any] = {}
 
@@ -95,16 +114,17 @@ def _run_task(task: dict[str, Any]) -> dict[str, Any]:
     record = dict(task)
     t0 = time.perf_counter()
     try:
-        cfg = _valid_config(ctx["base"], task["params"])
-        metrics = evaluate_candidate(
-            cfg,
-            ctx["train"],
-            ctx["held_out"],
-            seed=task["seed"],
-            dataset=ctx["dataset"],
-            order=ctx["order"],
-        )
-        record.update(status="ok", **metrics)
+        by_size = {}
+        for n, base in ctx["bases"].items():
+            by_size[n] = evaluate_candidate(
+                _valid_config(base, task["params"]),
+                ctx["train"],
+                ctx["held_out"],
+                seed=task["seed"],
+                dataset=ctx["dataset"],
+                order=ctx["order"],
+            )
+        record.update(status="ok", **combine_sizes(by_size))
     except Exception as exc:  # a failed candidate is a result, not the search's end
         record.update(
             status="error",

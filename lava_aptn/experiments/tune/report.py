@@ -18,12 +18,17 @@ from lava_aptn.io import atomic_write_text
 
 
 def seed_statistics(seed_records: Iterable[dict]) -> dict[str, dict[str, Any]]:
-    """Return per candidate id: ``seeds``, ``scores``, ``mean`` and ``std`` (ddof 1)."""
+    """Return per candidate id: ``seeds``, ``scores``, ``mean`` and ``std`` (ddof 1).
+
+    Records scored at several sizes add ``by_size``: per size, the scores seed by seed.
+    """
     by_id: dict[str, dict[str, Any]] = {}
     for r in seed_records:
         entry = by_id.setdefault(r["id"], {"seeds": [], "scores": []})
         entry["seeds"].append(r["seed"])
         entry["scores"].append(r["score"] if r["status"] == "ok" else 0.0)
+        for n, m in (r.get("by_size") or {}).items():
+            entry.setdefault("by_size", {}).setdefault(n, []).append(m["score"])
     for entry in by_id.values():
         scores = np.asarray(entry["scores"], dtype=float)
         entry["mean"] = float(scores.mean())
@@ -31,12 +36,17 @@ def seed_statistics(seed_records: Iterable[dict]) -> dict[str, dict[str, Any]]:
     return by_id
 
 
-def train_command(settings: TuneSettings, overrides: Mapping[str, Any]) -> str:
-    """Return the ``lava-aptn train`` command that trains a network with ``overrides``."""
+def train_command(
+    settings: TuneSettings, overrides: Mapping[str, Any], neurons: int | None = None
+) -> str:
+    """Return the ``lava-aptn train`` command that trains a network with ``overrides``.
+
+    ``neurons`` picks one of ``settings.sizes`` (default: the first).
+    """
     parts = [
         "lava-aptn train",
         f"--preset {settings.preset}",
-        f"--neurons {settings.neurons}",
+        f"--neurons {settings.sizes[0] if neurons is None else neurons}",
         f"--dataset {settings.dataset}",
     ]
     parts.append(f"--order {settings.order or 'dataset'}")
@@ -83,6 +93,14 @@ def best_record(
         },
         "candidates": len(records),
         "command": train_command(settings, overrides),
+        **(
+            {
+                "by_size": {n: m["score"] for n, m in best["by_size"].items()},
+                "commands": {str(n): train_command(settings, overrides, n) for n in settings.sizes},
+            }
+            if len(settings.sizes) > 1
+            else {}
+        ),
     }
 
 
@@ -102,10 +120,17 @@ def summary_markdown(
     """Return ``summary.md``: settings, every candidate sorted by held-out accuracy, the best."""
     names = list(space.names)
     shuffled = " (shuffled per seed)" if settings.order else ""
+    sizes = [str(n) for n in settings.sizes]
+    several = len(sizes) > 1
+    size_text = (
+        f"N = {', '.join(sizes)} (a candidate's score: the mean of its held-out accuracies)"
+        if several
+        else f"N = {sizes[0]}"
+    )
     lines = [
         "# lava-aptn tune",
         "",
-        f"Space `{space.source}`; base preset `{settings.preset}`, N = {settings.neurons}, "
+        f"Space `{space.source}`; base preset `{settings.preset}`, {size_text}, "
         f"{settings.dataset}. Trained and labelled on the first {settings.train_images:,} "
         f"training images{shuffled}, scored on the last {settings.eval_images:,} "
         f"(held out; the test set is not used). Seed {settings.seed}; population "
@@ -119,23 +144,29 @@ def summary_markdown(
     lines += ["| parameter | searched |", "|---|---|"]
     lines += [f"| `{p.name}` | {p.describe()} |" for p in space.params]
     lines += ["", "## Candidates (best first)", ""]
-    header = ["rank", "id", "held-out acc", "label-set acc", "spikes/img", "wall s", *names]
+    # several sizes: the held-out accuracy at each size in place of the spikes per image
+    middle = [f"N={n}" for n in sizes] if several else ["spikes/img"]
+    header = ["rank", "id", "held-out acc", "label-set acc", *middle, "wall s", *names]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     ok = _ranked(records)
     failed = [r for r in records if r.get("status") != "ok"]
     for rank, r in enumerate(ok, 1):
+        if several:
+            middle = [f"{r['by_size'][n]['score']:.4f}" for n in sizes]
+        else:
+            middle = [f"{r['eval_spikes_per_image']:.1f}"]
         row = [
             str(rank),
             r["id"],
             f"{r['score']:.4f}",
             f"{r['label_accuracy']:.4f}",
-            f"{r['eval_spikes_per_image']:.1f}",
+            *middle,
             f"{r['wall_seconds']:.1f}",
             *(_fmt(r["params"][n]) for n in names),
         ]
         lines.append("| " + " | ".join(row) + " |")
     for r in sorted(failed, key=lambda r: r["index"]):
-        row = ["-", r["id"], "failed", "-", "-", f"{r['wall_seconds']:.1f}"]
+        row = ["-", r["id"], "failed", "-", *["-"] * len(middle), f"{r['wall_seconds']:.1f}"]
         row += [_fmt(r["params"][n]) for n in names]
         lines.append("| " + " | ".join(row) + " |")
     for r in failed:
@@ -149,6 +180,11 @@ def summary_markdown(
             per = ", ".join(
                 f"{seed}: {score:.4f}" for seed, score in zip(s["seeds"], s["scores"], strict=True)
             )
+            if len(s.get("by_size", {})) > 1:
+                per += "; " + "; ".join(
+                    f"N={n}: " + ", ".join(f"{v:.4f}" for v in values)
+                    for n, values in s["by_size"].items()
+                )
             lines.append(
                 f"| {cid} | {search[cid]:.4f} | {s['mean']:.4f} | {s['std']:.4f} | {per} |"
             )

@@ -120,8 +120,15 @@ def run_search(
         Where the line per candidate goes.
     """
     out = Path(out_dir)
-    base = settings.base_config(space)
-    space = space.bind(base)
+    bases = {n: settings.base_config(space, n) for n in settings.sizes}
+    if len(bases) > 1 and "n_neurons" in space.names:
+        raise LavaAptnError(
+            f"search space {space.source} searches n_neurons, which a search over several "
+            f"sizes ({list(bases)}) fixes; search it with one --neurons, or drop it"
+        )
+    for cfg in bases.values():
+        bound = space.bind(cfg)  # every size must accept every name and bound
+    space, base = bound, bases[settings.sizes[0]]
     x, y = _load_training_split(settings, data)
     train_idx, eval_idx = held_out_split(len(x), settings.train_images, settings.eval_images)
     out.mkdir(parents=True, exist_ok=True)
@@ -137,7 +144,7 @@ def run_search(
     log_path, seeds_path = out / LOG_FILE, out / SEEDS_FILE
     done = {r["id"]: r for r in read_log(log_path, repair=True)}
     context = {
-        "base": base,
+        "bases": bases,
         "train": (x[train_idx.start : train_idx.stop], y[train_idx.start : train_idx.stop]),
         "held_out": (x[eval_idx.start : eval_idx.stop], y[eval_idx.start : eval_idx.stop]),
         "dataset": settings.dataset,
@@ -148,8 +155,9 @@ def run_search(
     jobs = settings.jobs or len(os.sched_getaffinity(0))
     jobs = max(1, min(jobs, settings.population, max(total, n_seed_tasks)))
     emit = _emitter(progress, log)
+    sizes = "" if len(bases) == 1 else f"scored at N = {', '.join(map(str, bases))} (mean); "
     emit(
-        f"tune: {len(space.params)} parameters, {total} candidates in "
+        f"tune: {len(space.params)} parameters, {sizes}{total} candidates in "
         f"{settings.n_generations} generation(s) of {settings.population}, {jobs} process(es); "
         f"train on images {train_idx.start}-{train_idx.stop - 1}, score on held-out "
         f"{eval_idx.start}-{eval_idx.stop - 1}; {len(done)} already in {log_path}"
@@ -228,8 +236,14 @@ def _record_line(r: Mapping[str, Any]) -> str:
     head = f"{r['id']} seed {r['seed']}" if r.get("kind") == "seed" else r["id"]
     if r["status"] != "ok":
         return f"{head}  FAILED ({r['error']})  {_params_text(r['params'])}"
+    sizes = r.get("by_size") or {}
+    per_size = (
+        " (" + ", ".join(f"N={n} {m['score']:.4f}" for n, m in sizes.items()) + ")"
+        if len(sizes) > 1
+        else ""
+    )
     return (
-        f"{head}  held-out {r['score']:.4f}  label set {r['label_accuracy']:.4f}  "
+        f"{head}  held-out {r['score']:.4f}{per_size}  label set {r['label_accuracy']:.4f}  "
         f"{r['wall_seconds']:.1f} s  {_params_text(r['params'])}"
     )
 

@@ -31,6 +31,9 @@ class TuneSettings:
     preset, neurons, fixed
         Base configuration: the named preset with ``neurons`` excitatory neurons and the
         ``fixed`` dotted-name overrides (``--set``), applied after the space's ``[fixed]``.
+        ``neurons`` may name several sizes (a tuple): each candidate is then trained and
+        scored at every size, and its score is the mean of the held-out accuracies, so a
+        search can look for one set that serves several network sizes.
     dataset
         ``"mnist"`` or ``"fashion-mnist"`` (its training split only).
     train_images
@@ -61,7 +64,7 @@ class TuneSettings:
     """
 
     preset: str = DEFAULT_PRESET
-    neurons: int = 100
+    neurons: int | tuple[int, ...] = 100
     fixed: dict[str, Any] = field(default_factory=dict)
     dataset: str = "mnist"
     train_images: int = 10000
@@ -81,8 +84,17 @@ class TuneSettings:
     def __post_init__(self) -> None:
         if self.dataset not in DATASET_NAMES:
             raise ConfigError(f"dataset must be one of {DATASET_NAMES}, got {self.dataset!r}")
+        sizes = self.neurons if isinstance(self.neurons, tuple | list) else (self.neurons,)
+        if not sizes:
+            raise ConfigError("neurons must name at least one network size")
+        for n in sizes:
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ConfigError(f"neurons must be integers >= 1, got {self.neurons!r}")
+        if len(set(sizes)) != len(sizes):
+            raise ConfigError(f"neurons names a size twice: {list(sizes)}")
+        # one size is stored as an int, so that searches from before sizes existed resume
+        object.__setattr__(self, "neurons", sizes[0] if len(sizes) == 1 else tuple(sizes))
         for name, minimum in (
-            ("neurons", 1),
             ("train_images", 1),
             ("eval_images", 1),
             ("seed", 0),
@@ -100,6 +112,11 @@ class TuneSettings:
         object.__setattr__(self, "order", check_order(self.order))
         if not (isinstance(self.mutation, int | float) and 0 < self.mutation <= 1):
             raise ConfigError(f"mutation must be in (0, 1], got {self.mutation!r}")
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """The network sizes every candidate is scored at."""
+        return self.neurons if isinstance(self.neurons, tuple) else (self.neurons,)
 
     @property
     def n_candidates(self) -> int:
@@ -120,9 +137,14 @@ class TuneSettings:
         """The mu of the (mu + lambda) selection."""
         return self.parents or max(1, self.population // 4)
 
-    def base_config(self, space: SearchSpace | None = None) -> NetworkConfig:
-        """Return the preset with the space's ``[fixed]`` and then :attr:`fixed` applied."""
-        cfg = preset(self.preset, n_neurons=self.neurons)
+    def base_config(
+        self, space: SearchSpace | None = None, neurons: int | None = None
+    ) -> NetworkConfig:
+        """Return the preset with the space's ``[fixed]`` and then :attr:`fixed` applied.
+
+        ``neurons`` picks one of :attr:`sizes` (default: the first).
+        """
+        cfg = preset(self.preset, n_neurons=self.sizes[0] if neurons is None else neurons)
         named = [(f"--set {k}", k) for k in self.fixed]
         if space is not None:
             named = [(f'search space {space.source}: fixed."{k}"', k) for k in space.fixed] + named
@@ -138,7 +160,7 @@ class TuneSettings:
         """Return the settings a resumed search must share (budget, jobs, seeds may change)."""
         return {
             "preset": self.preset,
-            "neurons": self.neurons,
+            "neurons": list(self.neurons) if isinstance(self.neurons, tuple) else self.neurons,
             "fixed": dict(self.fixed),
             "dataset": self.dataset,
             "train_images": self.train_images,
