@@ -61,6 +61,12 @@ def register(subparsers) -> None:
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--seed", type=int, default=0, help="seeds the draws and every network (0)")
     p.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="seeds each candidate is evaluated on during the search, scored by the mean (1)",
+    )
+    p.add_argument(
         "--seeds",
         type=int,
         default=0,
@@ -94,6 +100,7 @@ def run_tune(args) -> int:
         mutation=args.mutation,
         include_base=not args.no_base,
         jobs=args.jobs,
+        repeats=args.repeats,
         seeds=args.seeds,
         top=args.top,
     )

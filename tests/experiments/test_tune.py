@@ -426,6 +426,32 @@ def test_several_sizes_refuse_a_space_that_searches_the_size(data, tmp_path):
         search(load_space(path), tmp_path / "s", data, neurons=(10, 14))
 
 
+def test_repeats_score_each_candidate_on_consecutive_seeds(space, data, tmp_path):
+    from lava_aptn.experiments.tune.space import _valid_config
+
+    s = settings(repeats=2, budget=2, population=2, seeds=1, top=1)  # search seed 5
+    assert s.search_seeds == (5, 6) and s.fresh_seeds == (7,)
+    result = run_search(space, s, tmp_path / "s", data=data, progress=False, log=lambda _m: None)
+    x, y = data
+    train, held = (x[:40], y[:40]), (x[-30:], y[-30:])
+    for r in result.records:
+        cfg = _valid_config(s.base_config(space), r["params"])
+        alone = {
+            seed: evaluate_candidate(cfg, train, held, seed=seed, order=s.order)["score"]
+            for seed in (5, 6)
+        }
+        assert r["by_seed"] == {"5": alone[5], "6": alone[6]}
+        assert r["score"] == pytest.approx((alone[5] + alone[6]) / 2)
+    # the re-evaluation runs one fresh seed per task, none of the search's
+    assert [r["seed"] for r in result.seed_records] == [7]
+    assert "by_seed" not in result.seed_records[0]
+    assert json.loads((tmp_path / "s" / "search.json").read_text())["repeats"] == 2
+    assert "repeats" not in TuneSettings().identity()  # one-seed searches resume as before
+    assert "mean over seeds [5, 6]" in (tmp_path / "s" / "summary.md").read_text()
+    with pytest.raises(ConfigError, match="repeats"):
+        TuneSettings(repeats=0)
+
+
 def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
     from lava_aptn.experiments import tune_commands
 
@@ -478,8 +504,11 @@ def test_command_line_maps_onto_settings(tmp_path, monkeypatch):
     assert s.fixed == {"stdp.mu_pre": 0.0002} and s.order == "shuffled"
     assert s.n_candidates == 5 and s.n_generations == 2
     assert captured["progress"] is False
-    args = parser.parse_args(["tune", str(path), "--out", "o", "--neurons", "100", "800"])
+    assert s.repeats == 1
+    argv = ["tune", str(path), "--out", "o", "--neurons", "100", "800", "--repeats", "3"]
+    args = parser.parse_args(argv)
     assert args.func(args) == 0 and captured["settings"].neurons == (100, 800)
+    assert captured["settings"].repeats == 3
 
 
 def test_shipped_spaces_bind():

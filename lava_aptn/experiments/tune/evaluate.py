@@ -85,6 +85,25 @@ def evaluate_candidate(
     }
 
 
+def combine_seeds(by_seed: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Return one candidate's metrics at one size from its evaluations on several seeds.
+
+    One seed: its metrics unchanged. Several: every metric is the mean over the seeds
+    (``unassigned_neurons`` included, so it may be fractional), wall times their sums, and
+    ``by_seed`` keeps every seed's ``score`` (keyed by the seed as a string).
+    """
+    if len(by_seed) == 1:
+        return next(iter(by_seed.values()))
+    metrics = list(by_seed.values())
+    times = ("train_seconds", "wall_seconds")
+    combined: dict[str, Any] = {
+        k: float(np.mean([m[k] for m in metrics])) for k in metrics[0] if k not in times
+    }
+    combined.update({k: float(sum(m[k] for m in metrics)) for k in times})
+    combined["by_seed"] = {str(s): m["score"] for s, m in by_seed.items()}
+    return combined
+
+
 def combine_sizes(by_size: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Return one candidate's record from its metrics at each network size.
 
@@ -113,17 +132,23 @@ def _run_task(task: dict[str, Any]) -> dict[str, Any]:
     ctx = _CONTEXT
     record = dict(task)
     t0 = time.perf_counter()
+    seeds = range(task["seed"], task["seed"] + task.get("repeats", ctx["repeats"]))
     try:
         by_size = {}
         for n, base in ctx["bases"].items():
-            by_size[n] = evaluate_candidate(
-                _valid_config(base, task["params"]),
-                ctx["train"],
-                ctx["held_out"],
-                seed=task["seed"],
-                dataset=ctx["dataset"],
-                order=ctx["order"],
-            )
+            cfg = _valid_config(base, task["params"])
+            by_seed = {
+                s: evaluate_candidate(
+                    cfg,
+                    ctx["train"],
+                    ctx["held_out"],
+                    seed=s,
+                    dataset=ctx["dataset"],
+                    order=ctx["order"],
+                )
+                for s in seeds
+            }
+            by_size[n] = combine_seeds(by_seed)
         record.update(status="ok", **combine_sizes(by_size))
     except Exception as exc:  # a failed candidate is a result, not the search's end
         record.update(

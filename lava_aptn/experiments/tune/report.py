@@ -86,8 +86,10 @@ def best_record(
             "held_out": "the last eval_images images of the training split",
             "order": settings.order or "dataset",
             "seed": settings.seed,
+            "repeats": settings.repeats,
         },
         "seeds": stats.get(best["id"]),
+        **({"search_seeds": list(settings.search_seeds)} if settings.repeats > 1 else {}),
         "at_range_edge": {
             k: e for k, v in best["params"].items() if (e := by_name[k].edge(v)) is not None
         },
@@ -133,7 +135,13 @@ def summary_markdown(
         f"Space `{space.source}`; base preset `{settings.preset}`, {size_text}, "
         f"{settings.dataset}. Trained and labelled on the first {settings.train_images:,} "
         f"training images{shuffled}, scored on the last {settings.eval_images:,} "
-        f"(held out; the test set is not used). Seed {settings.seed}; population "
+        f"(held out; the test set is not used). "
+        + (
+            f"Each candidate scored as the mean over seeds {list(settings.search_seeds)}; "
+            if settings.repeats > 1
+            else f"Seed {settings.seed}; "
+        )
+        + "population "
         f"{settings.population}, parents {settings.n_parents}, mutation {settings.mutation}; "
         f"{len(records)} of {settings.n_candidates} candidates evaluated.",
         "",

@@ -149,13 +149,16 @@ def run_search(
         "held_out": (x[eval_idx.start : eval_idx.stop], y[eval_idx.start : eval_idx.stop]),
         "dataset": settings.dataset,
         "order": settings.order,
+        "repeats": settings.repeats,
     }
     total = settings.n_candidates
-    n_seed_tasks = settings.seeds * min(settings.top, total)
+    n_seed_tasks = len(settings.fresh_seeds) * min(settings.top, total)
     jobs = settings.jobs or len(os.sched_getaffinity(0))
     jobs = max(1, min(jobs, settings.population, max(total, n_seed_tasks)))
     emit = _emitter(progress, log)
     sizes = "" if len(bases) == 1 else f"scored at N = {', '.join(map(str, bases))} (mean); "
+    if settings.repeats > 1:
+        sizes += f"each on seeds {list(settings.search_seeds)} (mean); "
     emit(
         f"tune: {len(space.params)} parameters, {sizes}{total} candidates in "
         f"{settings.n_generations} generation(s) of {settings.population}, {jobs} process(es); "
@@ -261,14 +264,15 @@ def _reevaluate(
         return []
     top = _ranked(records)[: settings.top]
     done = {(r["id"], r["seed"]): r for r in read_log(path, repair=True)}
-    seeds = [settings.seed + 1 + k for k in range(settings.seeds)]
+    seeds = list(settings.fresh_seeds)
     results, tasks = [], []
     for r in top:
         for s in seeds:
             if (r["id"], s) in done:
                 results.append(done[(r["id"], s)])
             else:
-                tasks.append({**_task(_as_candidate(r), s), "kind": "seed"})
+                # one fresh seed per task, whatever the search's repeats
+                tasks.append({**_task(_as_candidate(r), s), "kind": "seed", "repeats": 1})
     if tasks:
         emit(f"tune: {len(top)} best candidate(s) on seeds {seeds}")
     with _bar(len(tasks), "seeds", progress and bool(tasks)) as bar:

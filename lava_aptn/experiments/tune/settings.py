@@ -58,9 +58,14 @@ class TuneSettings:
         Make candidate 0 the base configuration (projected into the space).
     jobs
         Processes evaluating candidates (``None``: every core available).
+    repeats
+        Seeds each candidate is evaluated on during the search (``seed`` ...
+        ``seed + repeats - 1``); its score is the mean. One held-out evaluation varies by
+        a point or two between seeds, so more repeats rank candidates by the set's
+        quality rather than the seed's luck, at ``repeats`` times the cost.
     seeds, top
         After the search, evaluate the ``top`` best candidates again on ``seeds`` fresh
-        seeds (``seed + 1`` ... ``seed + seeds``); 0 seeds skips it.
+        seeds (``seed + repeats`` ... ``seed + repeats + seeds - 1``); 0 seeds skips it.
     """
 
     preset: str = DEFAULT_PRESET
@@ -78,6 +83,7 @@ class TuneSettings:
     mutation: float = 0.15
     include_base: bool = True
     jobs: int | None = None
+    repeats: int = 1
     seeds: int = 0
     top: int = 3
 
@@ -99,6 +105,7 @@ class TuneSettings:
             ("eval_images", 1),
             ("seed", 0),
             ("population", 1),
+            ("repeats", 1),
             ("seeds", 0),
             ("top", 1),
         ):
@@ -117,6 +124,17 @@ class TuneSettings:
     def sizes(self) -> tuple[int, ...]:
         """The network sizes every candidate is scored at."""
         return self.neurons if isinstance(self.neurons, tuple) else (self.neurons,)
+
+    @property
+    def search_seeds(self) -> tuple[int, ...]:
+        """Seeds a candidate is evaluated on during the search."""
+        return tuple(range(self.seed, self.seed + self.repeats))
+
+    @property
+    def fresh_seeds(self) -> tuple[int, ...]:
+        """Seeds of the re-evaluation after the search (none of :attr:`search_seeds`)."""
+        start = self.seed + self.repeats
+        return tuple(range(start, start + self.seeds))
 
     @property
     def n_candidates(self) -> int:
@@ -172,6 +190,7 @@ class TuneSettings:
             "include_base": self.include_base,
             # only when set, so that searches from before the setting existed resume
             **({"order": self.order} if self.order is not None else {}),
+            **({"repeats": self.repeats} if self.repeats > 1 else {}),
         }
 
 
