@@ -422,7 +422,7 @@ def test_sizes_are_validated_and_one_size_is_stored_as_before():
 def test_several_sizes_refuse_a_space_that_searches_the_size(data, tmp_path):
     path = tmp_path / "space.toml"
     path.write_text("[params.n_neurons]\nlow = 5\nhigh = 20\n")
-    with pytest.raises(LavaAptnError, match="n_neurons"):
+    with pytest.raises(LavaAptnError, match="searches n_neurons, which a search over several"):
         search(load_space(path), tmp_path / "s", data, neurons=(10, 14))
 
 

@@ -85,6 +85,18 @@ def evaluate_candidate(
     }
 
 
+#: Metrics that add up (wall times) when evaluations are combined; the others are averaged.
+_TIMES = ("train_seconds", "wall_seconds")
+
+
+def _combine(parts: dict[Any, dict[str, Any]], averaged: tuple[str, ...]) -> dict[str, Any]:
+    """Return ``averaged`` metrics as means over ``parts`` and the wall times as sums."""
+    metrics = list(parts.values())
+    combined = {k: float(np.mean([m[k] for m in metrics])) for k in averaged}
+    combined.update({k: float(sum(m[k] for m in metrics)) for k in _TIMES})
+    return combined
+
+
 def combine_seeds(by_seed: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Return one candidate's metrics at one size from its evaluations on several seeds.
 
@@ -94,12 +106,8 @@ def combine_seeds(by_seed: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """
     if len(by_seed) == 1:
         return next(iter(by_seed.values()))
-    metrics = list(by_seed.values())
-    times = ("train_seconds", "wall_seconds")
-    combined: dict[str, Any] = {
-        k: float(np.mean([m[k] for m in metrics])) for k in metrics[0] if k not in times
-    }
-    combined.update({k: float(sum(m[k] for m in metrics)) for k in times})
+    first = next(iter(by_seed.values()))
+    combined = _combine(by_seed, tuple(k for k in first if k not in _TIMES))
     combined["by_seed"] = {str(s): m["score"] for s, m in by_seed.items()}
     return combined
 
@@ -108,19 +116,15 @@ def combine_sizes(by_size: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Return one candidate's record from its metrics at each network size.
 
     One size: its metrics unchanged. Several: ``score`` and ``label_accuracy`` are the
-    means over the sizes, wall times their sums, and ``by_size`` keeps every size's
-    metrics (keyed by N as a string, as JSON stores them).
+    means over the sizes (spikes per image and the like differ with the size and are not
+    averaged), wall times their sums, and ``by_size`` keeps every size's metrics (keyed by
+    N as a string, as JSON stores them).
     """
     if len(by_size) == 1:
         return next(iter(by_size.values()))
-    metrics = list(by_size.values())
-    return {
-        "score": float(np.mean([m["score"] for m in metrics])),
-        "label_accuracy": float(np.mean([m["label_accuracy"] for m in metrics])),
-        "train_seconds": float(sum(m["train_seconds"] for m in metrics)),
-        "wall_seconds": float(sum(m["wall_seconds"] for m in metrics)),
-        "by_size": {str(n): m for n, m in by_size.items()},
-    }
+    combined = _combine(by_size, ("score", "label_accuracy"))
+    combined["by_size"] = {str(n): m for n, m in by_size.items()}
+    return combined
 
 
 #: Handed to forked workers: base configuration and data (set before the pool starts).

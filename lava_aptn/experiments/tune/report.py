@@ -153,8 +153,8 @@ def summary_markdown(
     lines += [f"| `{p.name}` | {p.describe()} |" for p in space.params]
     lines += ["", "## Candidates (best first)", ""]
     # several sizes: the held-out accuracy at each size in place of the spikes per image
-    middle = [f"N={n}" for n in sizes] if several else ["spikes/img"]
-    header = ["rank", "id", "held-out acc", "label-set acc", *middle, "wall s", *names]
+    middle_header = [f"N={n}" for n in sizes] if several else ["spikes/img"]
+    header = ["rank", "id", "held-out acc", "label-set acc", *middle_header, "wall s", *names]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     ok = _ranked(records)
     failed = [r for r in records if r.get("status") != "ok"]
@@ -174,7 +174,8 @@ def summary_markdown(
         ]
         lines.append("| " + " | ".join(row) + " |")
     for r in sorted(failed, key=lambda r: r["index"]):
-        row = ["-", r["id"], "failed", "-", *["-"] * len(middle), f"{r['wall_seconds']:.1f}"]
+        row = ["-", r["id"], "failed", "-", *["-"] * len(middle_header)]
+        row += [f"{r['wall_seconds']:.1f}"]
         row += [_fmt(r["params"][n]) for n in names]
         lines.append("| " + " | ".join(row) + " |")
     for r in failed:

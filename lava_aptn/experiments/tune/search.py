@@ -126,9 +126,10 @@ def run_search(
             f"search space {space.source} searches n_neurons, which a search over several "
             f"sizes ({list(bases)}) fixes; search it with one --neurons, or drop it"
         )
+    base = bases[settings.sizes[0]]
     for cfg in bases.values():
-        bound = space.bind(cfg)  # every size must accept every name and bound
-    space, base = bound, bases[settings.sizes[0]]
+        space.bind(cfg)  # every size must accept every name and bound
+    space = space.bind(base)
     x, y = _load_training_split(settings, data)
     train_idx, eval_idx = held_out_split(len(x), settings.train_images, settings.eval_images)
     out.mkdir(parents=True, exist_ok=True)
