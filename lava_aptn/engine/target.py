@@ -178,13 +178,18 @@ def run_at_connectivity(
             "value": float(search.param),
             "achieved": float(search.achieved),
             "converged": bool(search.converged),
+            "diagnosis": search.diagnosis,
+            "bounds": [float(lower), float(upper)],
+            "bracket": None
+            if search.bracket is None
+            else [[float(p), float(c)] for p, c in search.bracket],
             "evaluations": int(search.evaluations),
             "history": [[float(p), float(c)] for p, c in search.history],
         },
         **(extra or {}),
     }
     if not search.converged:
-        log(f"warning: target {target} not reached within {tol}; closest {search.achieved:.4f}")
+        log(f"warning: {search.summary(name)}")
     initial = new_session(net_cfg, run_cfg, prune_cfg).net.weights()
     return evaluate_and_write(
         best,

@@ -46,6 +46,7 @@ from lava_aptn.errors import LavaAptnError
 from lava_aptn.experiments.grid import value_text
 from lava_aptn.experiments.sweep import read_plan
 from lava_aptn.io import atomic_write_bytes, atomic_write_text
+from lava_aptn.pruning import TargetResult
 
 AXES = ("dataset", "neurons", "method", "seed", "target_connectivity")
 DEFAULT_METRICS = (
@@ -67,6 +68,30 @@ PERCENT = {
     "sops_infer_reduction",
     "prune_share",
 }
+
+
+def _diagnosis(search: dict) -> str:
+    """Return a target search's diagnosis (:attr:`TargetResult.diagnosis`); ``""`` if none.
+
+    Results written before the diagnosis was recorded get it from their search history.
+    """
+    if not search:
+        return ""
+    if "diagnosis" in search:
+        return str(search["diagnosis"])
+    history = tuple((float(p), float(c)) for p, c in search.get("history", ()))
+    if not history:
+        return ""
+    return TargetResult(
+        param=float(search["value"]),
+        achieved=float(search["achieved"]),
+        evaluations=len(history),
+        history=history,
+        converged=bool(search["converged"]),
+        target=float(search["target"]),
+        tol=float(search["tol"]),
+        bounds=tuple(search["bounds"]) if "bounds" in search else None,
+    ).diagnosis
 
 
 def point_rows(out: str | Path) -> tuple[list[dict], dict]:
@@ -96,6 +121,7 @@ def point_rows(out: str | Path) -> tuple[list[dict], dict]:
                 "prune_wall_seconds": prune_wall,
                 "prune_share": prune_wall / train_wall if train_wall > 0 else math.nan,
                 "target_converged": bool(search.get("converged", True)),
+                "target_diagnosis": _diagnosis(search),
                 "w_th0_found": float(search.get("value", math.nan)),
             }
         )
@@ -145,7 +171,9 @@ def aggregate(rows: list[dict], by: list[str], metrics: list[str]) -> list[dict]
             agg[m] = float(values.mean()) if values.size else math.nan
             agg[f"{m}_std"] = float(values.std(ddof=1)) if values.size > 1 else 0.0
         if "target_converged" in members[0]:
-            agg["targets_missed"] = sum(not x["target_converged"] for x in members)
+            missed = [x.get("target_diagnosis", "") for x in members if not x["target_converged"]]
+            agg["targets_missed"] = len(missed)
+            agg["targets_missed_why"] = ", ".join(sorted({m for m in missed if m}))
         out.append(agg)
     return out
 
@@ -202,7 +230,8 @@ def markdown_table(
             if m in paper_metrics:
                 cells.append(_fmt_paper(m, ref[m]) if m in ref else "")
         if agg.get("targets_missed"):
-            cells[len(by)] += f" ({agg['targets_missed']} off target)"
+            why = agg.get("targets_missed_why")
+            cells[len(by)] += f" ({agg['targets_missed']} off target{': ' + why if why else ''})"
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

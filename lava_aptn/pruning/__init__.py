@@ -70,6 +70,7 @@ from lava_aptn.pruning.state import (
     unpruned_fraction,
 )
 from lava_aptn.pruning.target import (
+    GAP_WIDTH,
     TARGET_MAX_EVALS,
     TARGET_TOL,
     TargetResult,
@@ -133,6 +134,7 @@ __all__ = [
     "threshold_rows",
     "TARGET_TOL",
     "TARGET_MAX_EVALS",
+    "GAP_WIDTH",
     "TargetResult",
     "find_parameter",
     "find_w_th0",

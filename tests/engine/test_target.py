@@ -35,6 +35,7 @@ def test_search_reaches_target_and_reuses_prefix(tmp_path, digits, method):
     search = result["target_search"]
     measured = result["unpruned_fraction"] if method == "soft" else result["connectivity"]
     assert search["converged"] and abs(measured - 0.4) <= 0.01
+    assert search["diagnosis"] == "converged" and search["bounds"][0] < search["value"]
     assert measured == pytest.approx(search["achieved"])
     assert (prefix.net.weights() == before).all()  # the shared prefix is not changed
     written = json.loads((tmp_path / "result.json").read_text())

@@ -192,6 +192,29 @@ def test_tiny_sweep_end_to_end_then_report(finished, tmp_path):
     assert float(by_method["none"]["accuracy_loss_pp"]) == 0.0
 
 
+def test_report_says_why_a_target_was_missed(finished, tmp_path):
+    import shutil
+
+    _, out, _ = finished
+    copy = tmp_path / "sweep"
+    shutil.copytree(out, copy)
+    path = copy / "runs" / "mnist-n8-aptn-s1-c0.4" / "result.json"
+    result = json.loads(path.read_text())
+    assert result["target_search"]["diagnosis"] == "converged"
+    # a search written before diagnoses were recorded, which met a jump across the target
+    search = result["target_search"]
+    for key in ("diagnosis", "bracket", "bounds"):
+        del search[key]
+    search.update(converged=False, achieved=0.31, value=0.0556)
+    search["history"] = [[0.05, 0.52], [0.0554, 0.47], [0.0556, 0.31], [0.07, 0.2]]
+    path.write_text(json.dumps(result))
+    make_report(copy, tmp_path / "report")
+    md = (tmp_path / "report" / "tiny.md").read_text()
+    assert "| aptn | 2 (1 off target: gap) |" in md
+    rows = list(__import__("csv").DictReader((tmp_path / "report" / "tiny_points.csv").open()))
+    assert {r["target_diagnosis"] for r in rows if r["method"] == "aptn"} == {"gap", "converged"}
+
+
 def test_rerun_skips_finished_points(finished):
     grid, out, _ = finished
     before = {p.key: (run_folder(out, p) / "result.json").stat().st_mtime_ns for p in grid.points()}

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from lava_aptn.errors import ConfigError
-from lava_aptn.pruning import find_parameter, find_w_th0
+from lava_aptn.pruning import GAP_WIDTH, TargetResult, find_parameter, find_w_th0
 
 
 class Counted:
@@ -87,6 +87,60 @@ def test_step_function_cannot_converge_and_stops():
     assert math.log(above / below) <= 1e-4 * 1.01  # the step is located precisely
     # with the default budget it stops at 10
     assert find_w_th0(lambda p: 0.3 if p < 0.1 else 0.05, 0.15).evaluations == 10
+
+
+def test_a_jump_across_the_target_is_diagnosed_as_a_gap():
+    # 0.3 below w_th0 = 0.1, 0.05 from there on: the search narrows the jump to xtol
+    res = find_w_th0(lambda p: 0.3 if p < 0.1 else 0.05, 0.15, max_evals=40)
+    (p0, y0), (p1, y1) = res.bracket
+    assert p0 < 0.1 <= p1 and (y0, y1) == (0.3, 0.05)
+    assert math.log(p1 / p0) <= GAP_WIDTH
+    assert res.diagnosis == "gap"
+    text = res.summary("w_th0")
+    assert "gap" in text and "0.3000" in text and "0.0500" in text
+
+
+def test_a_wide_bracket_left_by_the_budget_is_not_a_gap():
+    # two runs: 0.0588 at 0.2, 0.2 at 0.1; the target 0.145 lies between, a factor 2 apart
+    res = find_w_th0(logistic, 0.145, initial=0.2, max_evals=2)
+    assert not res.converged and res.evaluations == 2
+    (p0, y0), (p1, y1) = res.bracket
+    assert (p0, p1) == pytest.approx((0.1, 0.2)) and y0 > 0.145 > y1
+    assert math.log(p1 / p0) > GAP_WIDTH
+    assert res.diagnosis == "budget"
+    assert "larger budget" in res.summary("w_th0")
+
+
+def test_no_bracket_yet_is_budget_and_a_bound_reached_is_unreachable():
+    one = find_w_th0(logistic, 0.145, initial=0.001, max_evals=1)  # one run, far off
+    assert one.bracket is None and one.diagnosis == "budget"
+    far = find_w_th0(lambda p: 0.2 + 0.8 / (1 + (p / 0.05) ** 2), 0.1, upper=0.9)
+    assert far.bracket is None and far.diagnosis == "unreachable"
+    assert "bound" in far.summary("w_th0")
+    assert find_w_th0(logistic, 0.5, initial=0.05).diagnosis == "converged"
+
+
+def test_bracket_is_the_narrowest_straddling_pair_of_neighbours():
+    # a non-monotone record (real runs are): 0.22 -> 0.23 -> 0.20 -> 0.22 -> 0.08 -> 0.03
+    history = (
+        (0.047, 0.22),
+        (0.052, 0.23),
+        (0.0548, 0.20),
+        (0.0554, 0.22),
+        (0.0556, 0.08),
+        (0.060, 0.03),
+    )
+    res = TargetResult(
+        param=0.0556,
+        achieved=0.08,
+        evaluations=6,
+        history=history,
+        converged=False,
+        target=0.10,
+        tol=0.005,
+    )
+    assert res.bracket == ((0.0554, 0.22), (0.0556, 0.08))
+    assert res.diagnosis == "gap"  # log(0.0556 / 0.0554) = 0.0036
 
 
 def test_unreachable_target_stops_at_the_bound():
