@@ -182,6 +182,13 @@ class InputConfig:
     excitatory layer fires fewer than ``min_exc_spikes`` spikes, the image is shown again
     with ``rate_step_hz`` added to the maximum rate (Diehl & Cook: 255/8 = 31.875 Hz), at
     most ``max_presentations`` times in all.
+
+    ``total_rate_hz`` (default ``None``: off) normalises each image's input: its rates are
+    multiplied by one gain per image so that they sum to ``total_rate_hz`` over all pixels
+    at the first presentation (re-presentations scale it by ``1 + k * rate_step_hz /
+    max_rate_hz`` as before). 6,530 Hz is the mean of MNIST's training images at
+    63.75 Hz; Fashion-MNIST's mean is 2.2 times that (``docs/parameters.md``). An image
+    without ink keeps gain 1 (it has no input either way).
     """
 
     max_rate_hz: float = 63.75
@@ -190,9 +197,12 @@ class InputConfig:
     rest_ms: float = 150.0
     min_exc_spikes: int = 5
     max_presentations: int = 10
+    total_rate_hz: float | None = None
 
     def __post_init__(self) -> None:
         _positive(self, "max_rate_hz", "presentation_ms")
+        if self.total_rate_hz is not None:
+            _positive(self, "total_rate_hz")
         _nonnegative(self, "rate_step_hz", "rest_ms")
         _integer(self, "min_exc_spikes", 0)
         _integer(self, "max_presentations", 1)

@@ -122,6 +122,40 @@ def encode_into(image, rate_hz_per_level, n_steps, dt_ms, key, step_ptr, pixels,
 
 
 @nb.njit(cache=True)
+def image_gain(image, total_levels):
+    """Return the rate gain of one image under input normalisation.
+
+    ``total_levels`` is the wanted sum of the image's intensity levels (0-255 each);
+    the gain is ``total_levels / sum(image)``, and 1.0 when normalisation is off
+    (``total_levels <= 0``) or the image is blank. See ``InputConfig.total_rate_hz``.
+    """
+    if total_levels <= 0.0:
+        return 1.0
+    s = 0.0
+    for k in range(image.shape[0]):
+        s += image[k]
+    return total_levels / s if s > 0.0 else 1.0
+
+
+@nb.njit(cache=True)
+def presentation_rate(rate_per_level_hz, rate_step_per_level_hz, presentation, gain):
+    """Return Hz per intensity level of presentation ``presentation`` (0-based) of an image.
+
+    The maximum rate grows by ``rate_step_per_level_hz`` per re-presentation; ``gain``
+    is the image's :func:`image_gain`. The engine, its fixed-point mode and the Lava input
+    process all take their rates from here.
+    """
+    return (rate_per_level_hz + presentation * rate_step_per_level_hz) * gain
+
+
+def total_levels(total_rate_hz: float | None, max_rate_hz: float) -> float:
+    """Return the intensity-level sum that gives ``total_rate_hz``; 0.0 when it is ``None``."""
+    if total_rate_hz is None:
+        return 0.0
+    return float(total_rate_hz) / (float(max_rate_hz) / 255.0)
+
+
+@nb.njit(cache=True)
 def poisson_spike_steps(image, rate_hz_per_level, n_steps, dt_ms, key):
     """Encode one presentation; return ``(step_ptr, pixels)`` (see :func:`encode_into`)."""
     step_ptr = np.empty(n_steps + 1, dtype=np.int64)

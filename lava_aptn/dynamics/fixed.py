@@ -44,7 +44,7 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics.fixed_profile import FixedProfile, load_fixed_profile
 from lava_aptn.dynamics.params import decay_factor, steps_of
-from lava_aptn.encoding import _mix
+from lava_aptn.encoding import _mix, total_levels
 from lava_aptn.errors import ConfigError
 
 # ---------------------------------------------------------------------------------------
@@ -145,6 +145,7 @@ class FixedParams(NamedTuple):
     max_presentations: int
     rate_per_level_hz: float
     rate_step_per_level_hz: float
+    image_total_levels: float  # input normalisation (encoding.image_gain); 0 disables it
     dt_ms: float
 
 
@@ -322,6 +323,7 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         max_presentations=inp.max_presentations,
         rate_per_level_hz=inp.max_rate_hz / 255.0,
         rate_step_per_level_hz=inp.rate_step_hz / 255.0,
+        image_total_levels=total_levels(inp.total_rate_hz, inp.max_rate_hz),
         dt_ms=dt,
     )
 

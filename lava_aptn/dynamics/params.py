@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lava_aptn.config import NetworkConfig
+from lava_aptn.encoding import total_levels
 
 
 def decay_factor(tau_ms: float, dt_ms: float, rule: str = "exact") -> float:
@@ -119,6 +120,7 @@ class StepParams(NamedTuple):
     rest_steps: float
     rate_per_level_hz: float
     rate_step_per_level_hz: float
+    image_total_levels: float  # input normalisation (encoding.image_gain); 0 disables it
     min_exc_spikes: float
     max_presentations: float
     dt_ms: float
@@ -169,6 +171,7 @@ def step_params(cfg: NetworkConfig) -> StepParams:
         rest_steps=float(steps_of(inp.rest_ms, dt)),
         rate_per_level_hz=inp.max_rate_hz / 255.0,
         rate_step_per_level_hz=inp.rate_step_hz / 255.0,
+        image_total_levels=total_levels(inp.total_rate_hz, inp.max_rate_hz),
         min_exc_spikes=float(inp.min_exc_spikes),
         max_presentations=float(inp.max_presentations),
         dt_ms=dt,

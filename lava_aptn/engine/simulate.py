@@ -31,7 +31,7 @@ from lava_aptn.dynamics.synapses import (
     potentiate,
     transmit_many,
 )
-from lava_aptn.encoding import encode_into, presentation_key
+from lava_aptn.encoding import encode_into, image_gain, presentation_key, presentation_rate
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -167,8 +167,9 @@ def run_images(
     max_pres = int(p.max_presentations)
     for m in range(n_images):
         image = images[m]
+        gain = image_gain(image, p.image_total_levels)
         for pres in range(max_pres):
-            rate = p.rate_per_level_hz + pres * p.rate_step_per_level_hz
+            rate = presentation_rate(p.rate_per_level_hz, p.rate_step_per_level_hz, pres, gain)
             key = presentation_key(seed, stream, first_index + m, pres)
             n_in = encode_into(image, rate, n_steps, p.dt_ms, key, step_ptr, pixels, scratch)
             if learning and p.norm_total > 0.0:

@@ -28,7 +28,7 @@ from lava_aptn.dynamics import fixed as F
 from lava_aptn.dynamics import layout as L
 from lava_aptn.dynamics.fixed_profile import FixedProfile, load_fixed_profile
 from lava_aptn.dynamics.synapses import synapse_masks
-from lava_aptn.encoding import encode_into, presentation_key
+from lava_aptn.encoding import encode_into, image_gain, presentation_key, presentation_rate
 from lava_aptn.pruning.state import ACTIVE, FROZEN, REMOVED, STATE_DTYPE
 
 #: Arrays saved in checkpoints of a fixed-point network.
@@ -140,8 +140,9 @@ def run_images_fixed(
     record = image_counts.shape[0] == n_images
     for m in range(n_images):
         image = images[m]
+        gain = image_gain(image, p.image_total_levels)
         for pres in range(p.max_presentations):
-            rate = p.rate_per_level_hz + pres * p.rate_step_per_level_hz
+            rate = presentation_rate(p.rate_per_level_hz, p.rate_step_per_level_hz, pres, gain)
             key = presentation_key(seed, stream, first_index + m, pres)
             n_in = encode_into(image, rate, n_steps, p.dt_ms, key, step_ptr, pixels, scratch)
             if learning and p.norm_target > 0:

@@ -10,7 +10,13 @@ from lava.magma.core.model.py.type import LavaPyType
 from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
-from lava_aptn.encoding import encode_into, presentation_key
+from lava_aptn.encoding import (
+    encode_into,
+    image_gain,
+    presentation_key,
+    presentation_rate,
+    total_levels,
+)
 from lava_aptn.processes.input import (
     CTRL_IMAGE_END,
     CTRL_PRESENTATION_END,
@@ -52,6 +58,7 @@ class PyPoissonImageInputModel(PyLoihiProcessModel):
         # the same float operations as lava_aptn.dynamics.params.step_params
         self._rate_per_level = proc_params["max_rate_hz"] / 255.0
         self._rate_step_per_level = proc_params["rate_step_hz"] / 255.0
+        self._total_levels = total_levels(proc_params["total_rate_hz"], proc_params["max_rate_hz"])
         self._min_exc = proc_params["min_exc_spikes"]
         self._max_pres = proc_params["max_presentations"]
         n_inputs = self._images.shape[1]
@@ -65,7 +72,8 @@ class PyPoissonImageInputModel(PyLoihiProcessModel):
 
     def _encode(self) -> None:
         m, pres = int(self.image[0]), int(self.presentation[0])
-        rate = self._rate_per_level + pres * self._rate_step_per_level
+        gain = image_gain(self._images[m], self._total_levels)
+        rate = presentation_rate(self._rate_per_level, self._rate_step_per_level, pres, gain)
         key = np.uint64(presentation_key(self._seed, self._stream, self._first + m, pres))
         encode_into(
             self._images[m],

@@ -65,6 +65,9 @@ class PoissonImageInput(_checks.CheckedProcess):
         Time steps per presentation.
     dt_ms, max_rate_hz, rate_step_hz : float
         Time step, maximum rate of the first presentation, rate added per re-presentation.
+    total_rate_hz : float or None
+        Input normalisation: each image's rates sum to this at its first presentation
+        (``InputConfig.total_rate_hz``); ``None`` leaves rates proportional to intensity.
     min_exc_spikes, max_presentations : int
         Re-presentation rule (``max_presentations = 1`` shows every image once).
     """
@@ -81,6 +84,7 @@ class PoissonImageInput(_checks.CheckedProcess):
         dt_ms: float,
         max_rate_hz: float,
         rate_step_hz: float = 0.0,
+        total_rate_hz: float | None = None,
         min_exc_spikes: int = 0,
         max_presentations: int = 1,
         name: str | None = None,
@@ -97,6 +101,9 @@ class PoissonImageInput(_checks.CheckedProcess):
             dt_ms=_checks.number("dt_ms", dt_ms, minimum=0.0),
             max_rate_hz=_checks.number("max_rate_hz", max_rate_hz, minimum=0.0),
             rate_step_hz=_checks.number("rate_step_hz", rate_step_hz, minimum=0.0),
+            total_rate_hz=None
+            if total_rate_hz is None
+            else _checks.number("total_rate_hz", total_rate_hz, minimum=0.0),
             min_exc_spikes=_checks.integer("min_exc_spikes", min_exc_spikes, 0),
             max_presentations=_checks.integer("max_presentations", max_presentations, 1),
             name=name,
@@ -134,6 +141,7 @@ class PoissonImageInput(_checks.CheckedProcess):
             dt_ms=config.dt_ms,
             max_rate_hz=inp.max_rate_hz,
             rate_step_hz=inp.rate_step_hz,
+            total_rate_hz=inp.total_rate_hz,
             min_exc_spikes=inp.min_exc_spikes,
             max_presentations=inp.max_presentations,
             name=name,

@@ -1,7 +1,17 @@
+import math
+
 import numpy as np
 import pytest
 
-from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM, encode, spike_raster, train_stream
+from lava_aptn.encoding import (
+    LABEL_STREAM,
+    TEST_STREAM,
+    encode,
+    poisson_spike_steps,
+    presentation_key,
+    spike_raster,
+    train_stream,
+)
 
 
 def _enc(image, **kw):
@@ -64,3 +74,31 @@ def test_spikes_grouped_by_step_without_repeats():
 def test_train_streams_differ_by_epoch():
     assert train_stream(0) != train_stream(1)
     assert len({train_stream(0), LABEL_STREAM, TEST_STREAM}) == 3
+
+
+def test_image_gain_scales_each_image_to_the_wanted_total():
+    from lava_aptn.encoding import image_gain, presentation_rate, total_levels
+
+    img = np.zeros(784, dtype=np.uint8)
+    img[:4] = (10, 20, 30, 40)  # 100 levels in all
+    assert image_gain(img, 0.0) == 1.0  # normalisation off
+    assert image_gain(img, 250.0) == 2.5
+    assert image_gain(np.zeros(784, dtype=np.uint8), 250.0) == 1.0  # blank image
+    # 6,530 Hz at 63.75 Hz per 255 levels is 26,120 levels; None is off
+    assert total_levels(6530.0, 63.75) == 26120.0 and total_levels(None, 63.75) == 0.0
+    # the second presentation adds one rate step per level, both scaled by the gain
+    assert presentation_rate(0.25, 0.125, 1, 2.5) == (0.25 + 0.125) * 2.5
+
+
+def test_normalised_total_rate_matches_the_setting():
+    from lava_aptn.encoding import image_gain, total_levels
+
+    rng = np.random.default_rng(3)
+    img = (rng.random(784) < 0.3) * rng.integers(1, 256, 784)
+    img = img.astype(np.uint8)
+    levels = total_levels(2000.0, 63.75)
+    rate = 63.75 / 255.0 * image_gain(img, levels)
+    assert float((img * rate).sum()) == pytest.approx(2000.0)  # Hz over all pixels
+    n_steps, dt = 4000, 0.5  # 2 s: 4,000 spikes expected
+    ptr, _ = poisson_spike_steps(img, rate, n_steps, dt, np.uint64(presentation_key(1, 2, 3, 0)))
+    assert abs(ptr[-1] - 4000) < 4 * math.sqrt(4000)

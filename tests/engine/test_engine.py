@@ -366,3 +366,28 @@ def test_shuffled_order_trains_on_other_images(tmp_path, digits):
     ):
         assert not np.array_equal(a["weights"], b["weights"])
     assert shuffled["train_images"] == plain["train_images"] == 600
+
+
+@pytest.mark.parametrize("precision", ["float", "fixed"])
+def test_normalised_input_answers_a_dimmed_image_as_the_image(digits, precision):
+    """With ``input.total_rate_hz`` an image at half intensity gives the very same spikes."""
+    from lava_aptn.engine.run import fresh_network
+    from lava_aptn.engine.train import respond
+
+    x, _ = digits(12, seed=5)
+    bright = (x // 2 * 2).astype(np.uint8)  # even levels, so halving is exact
+    dim = bright // 2
+    run_cfg = RunConfig(precision=precision, checkpoint_every=0)
+    counts = {}
+    for total in (None, 2000.0):
+        cfg = preset(n_neurons=10)
+        cfg = replace(cfg, input=replace(cfg.input, total_rate_hz=total))
+        for name, images in (("bright", bright), ("dim", dim)):
+            net = fresh_network(cfg, run_cfg)
+            got, counters = respond(net, images, seed=1, stream=2, progress=False)
+            counts[total, name] = (got, counters.counts[L.INPUT_SPIKES])
+    same_bright, same_dim = counts[2000.0, "bright"], counts[2000.0, "dim"]
+    np.testing.assert_array_equal(same_bright[0], same_dim[0])
+    assert same_bright[1] == same_dim[1] > 0
+    # without normalisation the dimmed images get fewer input spikes
+    assert counts[None, "dim"][1] < 0.7 * counts[None, "bright"][1]

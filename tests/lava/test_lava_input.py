@@ -1,6 +1,7 @@
 """PoissonImageInput sends exactly the spikes of lava_aptn.encoding, per presentation."""
 
 import numpy as np
+import pytest
 from lava.magma.core.run_conditions import RunSteps
 from lava.proc.io.sink import RingBuffer
 
@@ -10,7 +11,8 @@ from lava_aptn.models import sim_config
 from lava_aptn.processes import CTRL_IMAGE_END, CTRL_PRESENTATION_END, PoissonImageInput
 
 
-def test_input_spikes_equal_encode_with_representations(images):
+@pytest.mark.parametrize("total_rate_hz", [None, 900.0])
+def test_input_spikes_equal_encode_with_representations(images, total_rate_hz):
     imgs = images(2, seed=4)
     n_steps, n_pres = 40, 2
     inp = PoissonImageInput(
@@ -23,6 +25,7 @@ def test_input_spikes_equal_encode_with_representations(images):
         dt_ms=0.5,
         max_rate_hz=100.0,
         rate_step_hz=50.0,
+        total_rate_hz=total_rate_hz,
         min_exc_spikes=1,  # e_in is left unconnected (zeros): every image is shown again
         max_presentations=n_pres,
     )
@@ -41,6 +44,8 @@ def test_input_spikes_equal_encode_with_representations(images):
         for r in range(n_pres):
             # the rate as run_images computes it: per level, plus r rate steps
             rate = 100.0 / 255.0 + r * (50.0 / 255.0)
+            if total_rate_hz is not None:  # normalised: the image's rates sum to 900 Hz
+                rate *= total_rate_hz / (100.0 / 255.0) / float(imgs[m].sum())
             key = np.uint64(presentation_key(11, train_stream(1), 7 + m, r))
             ptr, px = poisson_spike_steps(imgs[m].reshape(-1), rate, n_steps, 0.5, key)
             expected.append(spike_raster(ptr, px, 100))
