@@ -173,6 +173,11 @@ class StdpConfig:
         _nonnegative(self, "mu_pre", "mu_post")
 
 
+#: Input normalisation rules (:attr:`InputConfig.total_rate_rule`): scale every image to
+#: the total, or only scale down the images above it.
+TOTAL_RATE_RULES = ("scale", "cap")
+
+
 @dataclass(frozen=True)
 class InputConfig:
     """Poisson rate coding and the presentation protocol.
@@ -188,7 +193,8 @@ class InputConfig:
     at the first presentation (re-presentations scale it by ``1 + k * rate_step_hz /
     max_rate_hz`` as before). 6,530 Hz is the mean of MNIST's training images at
     63.75 Hz; Fashion-MNIST's mean is 2.2 times that (``docs/parameters.md``). An image
-    without ink keeps gain 1 (it has no input either way).
+    without ink keeps gain 1 (it has no input either way). ``total_rate_rule = "cap"``
+    scales only the images above the total down to it and leaves the others as they are.
     """
 
     max_rate_hz: float = 63.75
@@ -198,11 +204,17 @@ class InputConfig:
     min_exc_spikes: int = 5
     max_presentations: int = 10
     total_rate_hz: float | None = None
+    total_rate_rule: str = "scale"
 
     def __post_init__(self) -> None:
         _positive(self, "max_rate_hz", "presentation_ms")
         if self.total_rate_hz is not None:
             _positive(self, "total_rate_hz")
+        if self.total_rate_rule not in TOTAL_RATE_RULES:
+            raise ConfigError(
+                f"input.total_rate_rule must be one of {list(TOTAL_RATE_RULES)}, "
+                f"got {self.total_rate_rule!r}"
+            )
         _nonnegative(self, "rate_step_hz", "rest_ms")
         _integer(self, "min_exc_spikes", 0)
         _integer(self, "max_presentations", 1)

@@ -122,11 +122,12 @@ def encode_into(image, rate_hz_per_level, n_steps, dt_ms, key, step_ptr, pixels,
 
 
 @nb.njit(cache=True)
-def image_gain(image, total_levels):
+def image_gain(image, total_levels, cap):
     """Return the rate gain of one image under input normalisation.
 
     ``total_levels`` is the wanted sum of the image's intensity levels (0-255 each);
-    the gain is ``total_levels / sum(image)``, and 1.0 when normalisation is off
+    the gain is ``total_levels / sum(image)``, at most 1.0 when ``cap`` is true (only
+    images above the total are scaled), and 1.0 when normalisation is off
     (``total_levels <= 0``) or the image is blank. See ``InputConfig.total_rate_hz``.
     """
     if total_levels <= 0.0:
@@ -134,7 +135,9 @@ def image_gain(image, total_levels):
     s = 0.0
     for k in range(image.shape[0]):
         s += image[k]
-    return total_levels / s if s > 0.0 else 1.0
+    if s <= 0.0 or (cap and s <= total_levels):
+        return 1.0
+    return total_levels / s
 
 
 @nb.njit(cache=True)

@@ -146,6 +146,7 @@ class FixedParams(NamedTuple):
     rate_per_level_hz: float
     rate_step_per_level_hz: float
     image_total_levels: float  # input normalisation (encoding.image_gain); 0 disables it
+    image_total_cap: bool  # only scale the images above the total down (rule "cap")
     dt_ms: float
 
 
@@ -324,6 +325,7 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         rate_per_level_hz=inp.max_rate_hz / 255.0,
         rate_step_per_level_hz=inp.rate_step_hz / 255.0,
         image_total_levels=total_levels(inp.total_rate_hz, inp.max_rate_hz),
+        image_total_cap=inp.total_rate_rule == "cap",
         dt_ms=dt,
     )
 

@@ -121,6 +121,7 @@ class StepParams(NamedTuple):
     rate_per_level_hz: float
     rate_step_per_level_hz: float
     image_total_levels: float  # input normalisation (encoding.image_gain); 0 disables it
+    image_total_cap: bool  # only scale the images above the total down (rule "cap")
     min_exc_spikes: float
     max_presentations: float
     dt_ms: float
@@ -172,6 +173,7 @@ def step_params(cfg: NetworkConfig) -> StepParams:
         rate_per_level_hz=inp.max_rate_hz / 255.0,
         rate_step_per_level_hz=inp.rate_step_hz / 255.0,
         image_total_levels=total_levels(inp.total_rate_hz, inp.max_rate_hz),
+        image_total_cap=inp.total_rate_rule == "cap",
         min_exc_spikes=float(inp.min_exc_spikes),
         max_presentations=float(inp.max_presentations),
         dt_ms=dt,

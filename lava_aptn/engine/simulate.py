@@ -167,7 +167,7 @@ def run_images(
     max_pres = int(p.max_presentations)
     for m in range(n_images):
         image = images[m]
-        gain = image_gain(image, p.image_total_levels)
+        gain = image_gain(image, p.image_total_levels, p.image_total_cap)
         for pres in range(max_pres):
             rate = presentation_rate(p.rate_per_level_hz, p.rate_step_per_level_hz, pres, gain)
             key = presentation_key(seed, stream, first_index + m, pres)

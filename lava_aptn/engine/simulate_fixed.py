@@ -140,7 +140,7 @@ def run_images_fixed(
     record = image_counts.shape[0] == n_images
     for m in range(n_images):
         image = images[m]
-        gain = image_gain(image, p.image_total_levels)
+        gain = image_gain(image, p.image_total_levels, p.image_total_cap)
         for pres in range(p.max_presentations):
             rate = presentation_rate(p.rate_per_level_hz, p.rate_step_per_level_hz, pres, gain)
             key = presentation_key(seed, stream, first_index + m, pres)

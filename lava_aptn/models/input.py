@@ -59,6 +59,7 @@ class PyPoissonImageInputModel(PyLoihiProcessModel):
         self._rate_per_level = proc_params["max_rate_hz"] / 255.0
         self._rate_step_per_level = proc_params["rate_step_hz"] / 255.0
         self._total_levels = total_levels(proc_params["total_rate_hz"], proc_params["max_rate_hz"])
+        self._total_cap = bool(proc_params["total_rate_cap"])
         self._min_exc = proc_params["min_exc_spikes"]
         self._max_pres = proc_params["max_presentations"]
         n_inputs = self._images.shape[1]
@@ -72,7 +73,7 @@ class PyPoissonImageInputModel(PyLoihiProcessModel):
 
     def _encode(self) -> None:
         m, pres = int(self.image[0]), int(self.presentation[0])
-        gain = image_gain(self._images[m], self._total_levels)
+        gain = image_gain(self._images[m], self._total_levels, self._total_cap)
         rate = presentation_rate(self._rate_per_level, self._rate_step_per_level, pres, gain)
         key = np.uint64(presentation_key(self._seed, self._stream, self._first + m, pres))
         encode_into(

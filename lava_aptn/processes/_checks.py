@@ -32,6 +32,13 @@ def number(name: str, value: Any, *, minimum: float | None = None) -> float:
     return out
 
 
+def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """Return ``value`` when it is one of ``choices``."""
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
 def array(
     name: str, value: Any, shape: tuple[int, ...], dtype: type | np.dtype, *, finite: bool = False
 ) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 from lava.magma.core.process.ports.ports import InPort, OutPort
 from lava.magma.core.process.variable import Var
 
-from lava_aptn.config import NetworkConfig
+from lava_aptn.config import TOTAL_RATE_RULES, NetworkConfig
 from lava_aptn.processes import _checks
 
 #: Entries of the control vector sent on ``ctrl_out`` at every time step.
@@ -68,6 +68,8 @@ class PoissonImageInput(_checks.CheckedProcess):
     total_rate_hz : float or None
         Input normalisation: each image's rates sum to this at its first presentation
         (``InputConfig.total_rate_hz``); ``None`` leaves rates proportional to intensity.
+    total_rate_rule : str
+        ``"scale"`` (every image) or ``"cap"`` (only the images above the total).
     min_exc_spikes, max_presentations : int
         Re-presentation rule (``max_presentations = 1`` shows every image once).
     """
@@ -85,6 +87,7 @@ class PoissonImageInput(_checks.CheckedProcess):
         max_rate_hz: float,
         rate_step_hz: float = 0.0,
         total_rate_hz: float | None = None,
+        total_rate_rule: str = "scale",
         min_exc_spikes: int = 0,
         max_presentations: int = 1,
         name: str | None = None,
@@ -104,6 +107,8 @@ class PoissonImageInput(_checks.CheckedProcess):
             total_rate_hz=None
             if total_rate_hz is None
             else _checks.number("total_rate_hz", total_rate_hz, minimum=0.0),
+            total_rate_cap=_checks.choice("total_rate_rule", total_rate_rule, TOTAL_RATE_RULES)
+            == "cap",
             min_exc_spikes=_checks.integer("min_exc_spikes", min_exc_spikes, 0),
             max_presentations=_checks.integer("max_presentations", max_presentations, 1),
             name=name,
@@ -142,6 +147,7 @@ class PoissonImageInput(_checks.CheckedProcess):
             max_rate_hz=inp.max_rate_hz,
             rate_step_hz=inp.rate_step_hz,
             total_rate_hz=inp.total_rate_hz,
+            total_rate_rule=inp.total_rate_rule,
             min_exc_spikes=inp.min_exc_spikes,
             max_presentations=inp.max_presentations,
             name=name,

@@ -45,6 +45,19 @@ def test_stdp_and_run_validation():
         preset("nope")
 
 
+def test_input_normalisation_settings():
+    cfg = with_overrides(
+        preset(n_neurons=10), {"input.total_rate_hz": 6530.0, "input.total_rate_rule": "cap"}
+    )
+    assert (cfg.input.total_rate_hz, cfg.input.total_rate_rule) == (6530.0, "cap")
+    assert NetworkConfig.from_dict(cfg.to_dict()) == cfg
+    assert preset().input.total_rate_hz is None  # off unless asked for
+    with pytest.raises(ConfigError, match="total_rate_hz must be a finite number > 0, got 0.0"):
+        with_overrides(cfg, {"input.total_rate_hz": 0.0})
+    with pytest.raises(ConfigError, match=r"total_rate_rule must be one of \['scale', 'cap'\]"):
+        with_overrides(cfg, {"input.total_rate_rule": "clip"})
+
+
 def test_overrides_and_round_trip():
     cfg = with_overrides(preset(n_neurons=10), {"stdp.mu_post": 0.02, "dt_ms": 1.0})
     assert cfg.stdp.mu_post == 0.02 and cfg.dt_ms == 1.0 and cfg.n_neurons == 10

@@ -81,9 +81,13 @@ def test_image_gain_scales_each_image_to_the_wanted_total():
 
     img = np.zeros(784, dtype=np.uint8)
     img[:4] = (10, 20, 30, 40)  # 100 levels in all
-    assert image_gain(img, 0.0) == 1.0  # normalisation off
-    assert image_gain(img, 250.0) == 2.5
-    assert image_gain(np.zeros(784, dtype=np.uint8), 250.0) == 1.0  # blank image
+    assert image_gain(img, 0.0, False) == 1.0  # normalisation off
+    assert image_gain(img, 250.0, False) == 2.5
+    assert image_gain(img, 40.0, False) == 0.4
+    assert image_gain(np.zeros(784, dtype=np.uint8), 250.0, False) == 1.0  # blank image
+    # rule "cap": only an image above the total is scaled (down)
+    assert image_gain(img, 250.0, True) == 1.0
+    assert image_gain(img, 40.0, True) == 0.4
     # 6,530 Hz at 63.75 Hz per 255 levels is 26,120 levels; None is off
     assert total_levels(6530.0, 63.75) == 26120.0 and total_levels(None, 63.75) == 0.0
     # the second presentation adds one rate step per level, both scaled by the gain
@@ -97,7 +101,7 @@ def test_normalised_total_rate_matches_the_setting():
     img = (rng.random(784) < 0.3) * rng.integers(1, 256, 784)
     img = img.astype(np.uint8)
     levels = total_levels(2000.0, 63.75)
-    rate = 63.75 / 255.0 * image_gain(img, levels)
+    rate = 63.75 / 255.0 * image_gain(img, levels, False)
     assert float((img * rate).sum()) == pytest.approx(2000.0)  # Hz over all pixels
     n_steps, dt = 4000, 0.5  # 2 s: 4,000 spikes expected
     ptr, _ = poisson_spike_steps(img, rate, n_steps, dt, np.uint64(presentation_key(1, 2, 3, 0)))

@@ -11,8 +11,10 @@ from lava_aptn.models import sim_config
 from lava_aptn.processes import CTRL_IMAGE_END, CTRL_PRESENTATION_END, PoissonImageInput
 
 
-@pytest.mark.parametrize("total_rate_hz", [None, 900.0])
-def test_input_spikes_equal_encode_with_representations(images, total_rate_hz):
+@pytest.mark.parametrize(
+    ("total_rate_hz", "rule"), [(None, "scale"), (900.0, "scale"), (3725.0, "cap")]
+)
+def test_input_spikes_equal_encode_with_representations(images, total_rate_hz, rule):
     imgs = images(2, seed=4)
     n_steps, n_pres = 40, 2
     inp = PoissonImageInput(
@@ -26,6 +28,7 @@ def test_input_spikes_equal_encode_with_representations(images, total_rate_hz):
         max_rate_hz=100.0,
         rate_step_hz=50.0,
         total_rate_hz=total_rate_hz,
+        total_rate_rule=rule,
         min_exc_spikes=1,  # e_in is left unconnected (zeros): every image is shown again
         max_presentations=n_pres,
     )
@@ -44,13 +47,17 @@ def test_input_spikes_equal_encode_with_representations(images, total_rate_hz):
         for r in range(n_pres):
             # the rate as run_images computes it: per level, plus r rate steps
             rate = 100.0 / 255.0 + r * (50.0 / 255.0)
-            if total_rate_hz is not None:  # normalised: the image's rates sum to 900 Hz
-                rate *= total_rate_hz / (100.0 / 255.0) / float(imgs[m].sum())
+            levels = float(imgs[m].sum())
+            wanted = None if total_rate_hz is None else total_rate_hz / (100.0 / 255.0)
+            if wanted is not None and (rule == "scale" or levels > wanted):
+                rate *= wanted / levels  # normalised: the image's rates sum to the total
             key = np.uint64(presentation_key(11, train_stream(1), 7 + m, r))
             ptr, px = poisson_spike_steps(imgs[m].reshape(-1), rate, n_steps, 0.5, key)
             expected.append(spike_raster(ptr, px, 100))
     expected = np.concatenate(expected)
     assert expected.sum() > 100
+    if rule == "cap":  # 9,499 levels: the first image (9,435) is below, the second above
+        assert imgs[0].sum() < 3725.0 / (100.0 / 255.0) < imgs[1].sum()
     np.testing.assert_array_equal(got, expected)
     ends = np.flatnonzero(flags[:, CTRL_PRESENTATION_END])
     assert ends.tolist() == [n_steps - 1, 2 * n_steps - 1, 3 * n_steps - 1, 4 * n_steps - 1]
