@@ -81,3 +81,14 @@ def test_tuned_n100_is_search_3s_best_set():
         assert preset("tuned-n100", n_neurons=n) == with_overrides(
             preset("tuned", n_neurons=n), best
         )
+
+
+def test_tuned_cap_is_tuned_with_the_capped_input():
+    # the runs of docs/parameters.md ("Input normalisation") used these two overrides
+    overrides = {"input.total_rate_hz": 10000.0, "input.total_rate_rule": "cap"}
+    for n in (100, 800):
+        assert preset("tuned-cap", n_neurons=n) == with_overrides(
+            preset("tuned", n_neurons=n), overrides
+        )
+    # 10,000 Hz at 63.75 Hz per 255 levels: an image of more than 40,000 levels is dimmed
+    assert preset("tuned-cap").input.total_rate_hz / (63.75 / 255.0) == 40000.0
