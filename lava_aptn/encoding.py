@@ -151,11 +151,19 @@ def presentation_rate(rate_per_level_hz, rate_step_per_level_hz, presentation, g
     return (rate_per_level_hz + presentation * rate_step_per_level_hz) * gain
 
 
-def total_levels(total_rate_hz: float | None, max_rate_hz: float) -> float:
-    """Return the intensity-level sum that gives ``total_rate_hz``; 0.0 when it is ``None``."""
+def input_normalisation(
+    total_rate_hz: float | None, rule: str, max_rate_hz: float
+) -> tuple[float, bool]:
+    """Return :func:`image_gain`'s ``(total_levels, cap)`` for an ``InputConfig``'s settings.
+
+    ``total_levels`` is the intensity-level sum that fires ``total_rate_hz`` at
+    ``max_rate_hz`` per 255 levels (0.0, normalisation off, when it is ``None``); ``cap``
+    is whether ``rule`` is ``"cap"``. The engine's parameters (float and fixed point) and
+    the Lava input process all derive theirs here.
+    """
     if total_rate_hz is None:
-        return 0.0
-    return float(total_rate_hz) / (float(max_rate_hz) / 255.0)
+        return 0.0, False
+    return float(total_rate_hz) / (float(max_rate_hz) / 255.0), rule == "cap"
 
 
 @nb.njit(cache=True)

@@ -44,7 +44,7 @@ import numpy as np
 from lava_aptn.config import NetworkConfig
 from lava_aptn.dynamics.fixed_profile import FixedProfile, load_fixed_profile
 from lava_aptn.dynamics.params import decay_factor, steps_of
-from lava_aptn.encoding import _mix, total_levels
+from lava_aptn.encoding import _mix, input_normalisation
 from lava_aptn.errors import ConfigError
 
 # ---------------------------------------------------------------------------------------
@@ -267,6 +267,7 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
             * (1.0 - math.exp(-(n_steps + rest_steps) * dt / e.tau_theta_ms))
         )
     )
+    normalisation = input_normalisation(inp.total_rate_hz, inp.total_rate_rule, inp.max_rate_hz)
     return FixedParams(
         state_max=prof.state_max,
         decay_shift=prof.decay_bits,
@@ -324,8 +325,8 @@ def fixed_params(cfg: NetworkConfig, prof: FixedProfile | None = None) -> FixedP
         max_presentations=inp.max_presentations,
         rate_per_level_hz=inp.max_rate_hz / 255.0,
         rate_step_per_level_hz=inp.rate_step_hz / 255.0,
-        image_total_levels=total_levels(inp.total_rate_hz, inp.max_rate_hz),
-        image_total_cap=inp.total_rate_rule == "cap",
+        image_total_levels=normalisation[0],
+        image_total_cap=normalisation[1],
         dt_ms=dt,
     )
 

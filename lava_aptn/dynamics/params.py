@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lava_aptn.config import NetworkConfig
-from lava_aptn.encoding import total_levels
+from lava_aptn.encoding import input_normalisation
 
 
 def decay_factor(tau_ms: float, dt_ms: float, rule: str = "exact") -> float:
@@ -137,6 +137,7 @@ def step_params(cfg: NetworkConfig) -> StepParams:
     """Derive the per-step constants of ``cfg``."""
     dt, rule = cfg.dt_ms, cfg.decay
     e, i, s, d, inp = cfg.exc, cfg.inh, cfg.syn, cfg.stdp, cfg.input
+    normalisation = input_normalisation(inp.total_rate_hz, inp.total_rate_rule, inp.max_rate_hz)
     return StepParams(
         e_dt_tau=dt / e.tau_m_ms,
         e_v_rest=e.v_rest_mv,
@@ -172,8 +173,8 @@ def step_params(cfg: NetworkConfig) -> StepParams:
         rest_steps=float(steps_of(inp.rest_ms, dt)),
         rate_per_level_hz=inp.max_rate_hz / 255.0,
         rate_step_per_level_hz=inp.rate_step_hz / 255.0,
-        image_total_levels=total_levels(inp.total_rate_hz, inp.max_rate_hz),
-        image_total_cap=inp.total_rate_rule == "cap",
+        image_total_levels=normalisation[0],
+        image_total_cap=normalisation[1],
         min_exc_spikes=float(inp.min_exc_spikes),
         max_presentations=float(inp.max_presentations),
         dt_ms=dt,

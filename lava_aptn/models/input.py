@@ -13,9 +13,9 @@ from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 from lava_aptn.encoding import (
     encode_into,
     image_gain,
+    input_normalisation,
     presentation_key,
     presentation_rate,
-    total_levels,
 )
 from lava_aptn.processes.input import (
     CTRL_IMAGE_END,
@@ -58,8 +58,9 @@ class PyPoissonImageInputModel(PyLoihiProcessModel):
         # the same float operations as lava_aptn.dynamics.params.step_params
         self._rate_per_level = proc_params["max_rate_hz"] / 255.0
         self._rate_step_per_level = proc_params["rate_step_hz"] / 255.0
-        self._total_levels = total_levels(proc_params["total_rate_hz"], proc_params["max_rate_hz"])
-        self._total_cap = bool(proc_params["total_rate_cap"])
+        self._total_levels, self._total_cap = input_normalisation(
+            proc_params["total_rate_hz"], proc_params["total_rate_rule"], proc_params["max_rate_hz"]
+        )
         self._min_exc = proc_params["min_exc_spikes"]
         self._max_pres = proc_params["max_presentations"]
         n_inputs = self._images.shape[1]

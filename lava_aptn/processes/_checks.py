@@ -32,6 +32,14 @@ def number(name: str, value: Any, *, minimum: float | None = None) -> float:
     return out
 
 
+def positive(name: str, value: Any) -> float:
+    """Return ``value`` as a finite ``float`` > 0."""
+    out = number(name, value)
+    if out <= 0:
+        raise ConfigError(f"{name} must be a finite number > 0, got {value!r}")
+    return out
+
+
 def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     """Return ``value`` when it is one of ``choices``."""
     if value not in choices:

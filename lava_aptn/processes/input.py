@@ -106,9 +106,8 @@ class PoissonImageInput(_checks.CheckedProcess):
             rate_step_hz=_checks.number("rate_step_hz", rate_step_hz, minimum=0.0),
             total_rate_hz=None
             if total_rate_hz is None
-            else _checks.number("total_rate_hz", total_rate_hz, minimum=0.0),
-            total_rate_cap=_checks.choice("total_rate_rule", total_rate_rule, TOTAL_RATE_RULES)
-            == "cap",
+            else _checks.positive("total_rate_hz", total_rate_hz),
+            total_rate_rule=_checks.choice("total_rate_rule", total_rate_rule, TOTAL_RATE_RULES),
             min_exc_spikes=_checks.integer("min_exc_spikes", min_exc_spikes, 0),
             max_presentations=_checks.integer("max_presentations", max_presentations, 1),
             name=name,

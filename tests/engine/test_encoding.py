@@ -77,7 +77,7 @@ def test_train_streams_differ_by_epoch():
 
 
 def test_image_gain_scales_each_image_to_the_wanted_total():
-    from lava_aptn.encoding import image_gain, presentation_rate, total_levels
+    from lava_aptn.encoding import image_gain, input_normalisation, presentation_rate
 
     img = np.zeros(784, dtype=np.uint8)
     img[:4] = (10, 20, 30, 40)  # 100 levels in all
@@ -89,18 +89,20 @@ def test_image_gain_scales_each_image_to_the_wanted_total():
     assert image_gain(img, 250.0, True) == 1.0
     assert image_gain(img, 40.0, True) == 0.4
     # 6,530 Hz at 63.75 Hz per 255 levels is 26,120 levels; None is off
-    assert total_levels(6530.0, 63.75) == 26120.0 and total_levels(None, 63.75) == 0.0
+    assert input_normalisation(6530.0, "scale", 63.75) == (26120.0, False)
+    assert input_normalisation(6530.0, "cap", 63.75) == (26120.0, True)
+    assert input_normalisation(None, "cap", 63.75) == (0.0, False)
     # the second presentation adds one rate step per level, both scaled by the gain
     assert presentation_rate(0.25, 0.125, 1, 2.5) == (0.25 + 0.125) * 2.5
 
 
 def test_normalised_total_rate_matches_the_setting():
-    from lava_aptn.encoding import image_gain, total_levels
+    from lava_aptn.encoding import image_gain, input_normalisation
 
     rng = np.random.default_rng(3)
     img = (rng.random(784) < 0.3) * rng.integers(1, 256, 784)
     img = img.astype(np.uint8)
-    levels = total_levels(2000.0, 63.75)
+    levels, _ = input_normalisation(2000.0, "scale", 63.75)
     rate = 63.75 / 255.0 * image_gain(img, levels, False)
     assert float((img * rate).sum()) == pytest.approx(2000.0)  # Hz over all pixels
     n_steps, dt = 4000, 0.5  # 2 s: 4,000 spikes expected

@@ -170,6 +170,32 @@ def test_fixed_processes_accept_the_engine_fixed_state(config):
             ),
             "0-255",
         ),
+        (
+            lambda cfg: PoissonImageInput(
+                images=np.zeros((2, 100), np.uint8),
+                n_neurons=3,
+                seed=0,
+                stream=16,
+                n_steps=10,
+                dt_ms=0.5,
+                max_rate_hz=63.75,
+                total_rate_hz=0.0,
+            ),
+            "total_rate_hz must be a finite number > 0, got 0.0",
+        ),
+        (
+            lambda cfg: PoissonImageInput(
+                images=np.zeros((2, 100), np.uint8),
+                n_neurons=3,
+                seed=0,
+                stream=16,
+                n_steps=10,
+                dt_ms=0.5,
+                max_rate_hz=63.75,
+                total_rate_rule="clip",
+            ),
+            r"total_rate_rule must be one of \['scale', 'cap'\], got 'clip'",
+        ),
     ],
 )
 def test_constructors_quote_bad_values(config, make, message):
