@@ -124,6 +124,20 @@ def test_fixed_processes_accept_the_engine_fixed_state(config):
     assert layer.clock.init.tolist() == [0]
 
 
+def _poisson_input(**settings):
+    """A small PoissonImageInput built directly, with ``settings`` on top."""
+    return PoissonImageInput(
+        images=np.zeros((2, 100), np.uint8),
+        n_neurons=3,
+        seed=0,
+        stream=16,
+        n_steps=10,
+        dt_ms=0.5,
+        max_rate_hz=63.75,
+        **settings,
+    )
+
+
 @pytest.mark.parametrize(
     "make, message",
     [
@@ -171,29 +185,11 @@ def test_fixed_processes_accept_the_engine_fixed_state(config):
             "0-255",
         ),
         (
-            lambda cfg: PoissonImageInput(
-                images=np.zeros((2, 100), np.uint8),
-                n_neurons=3,
-                seed=0,
-                stream=16,
-                n_steps=10,
-                dt_ms=0.5,
-                max_rate_hz=63.75,
-                total_rate_hz=0.0,
-            ),
+            lambda cfg: _poisson_input(total_rate_hz=0.0),
             "total_rate_hz must be a finite number > 0, got 0.0",
         ),
         (
-            lambda cfg: PoissonImageInput(
-                images=np.zeros((2, 100), np.uint8),
-                n_neurons=3,
-                seed=0,
-                stream=16,
-                n_steps=10,
-                dt_ms=0.5,
-                max_rate_hz=63.75,
-                total_rate_rule="clip",
-            ),
+            lambda cfg: _poisson_input(total_rate_rule="clip"),
             r"total_rate_rule must be one of \['scale', 'cap'\], got 'clip'",
         ),
     ],
