@@ -6,6 +6,10 @@ size and seed:
 
 * ``accuracy_loss_pp``: baseline accuracy minus the point's, in percentage points;
 * ``sops_train_reduction``, ``sops_infer_reduction``: ``1 - SOPs / SOPs_baseline``;
+* ``sops_train_effective_reduction``: the same for training SOPs that count only the STDP
+  updates that changed a weight (``sops_train_effective_per_image`` = accumulations +
+  ``stdp_updates_effective``; the headline ``sops_train_*`` count every active synapse a
+  pre or post spike reaches, as the learning rule's hardware executes it);
 * ``sops_total_norm``: (training + inference SOPs/image) over the baseline's;
 * ``fom``: the figure of merit, **reconstructed** (the paper's formula was an image):
   ``(A / A_0) / (S / S_0)``, relative accuracy over relative total SOPs/image; the
@@ -66,8 +70,24 @@ PERCENT = {
     "unpruned_fraction",
     "sops_train_reduction",
     "sops_infer_reduction",
+    "sops_train_effective_reduction",
     "prune_share",
 }
+
+
+def effective_train_sops(result: dict) -> float:
+    """Return training SOPs/image with only the weight-changing STDP updates counted.
+
+    Accumulations plus ``stdp_updates_effective`` of ``result["counters_per_image"]["train"]``;
+    NaN for a result without those counters.
+    """
+    train = (result.get("counters_per_image") or {}).get("train") or {}
+    try:
+        return float(train["accumulations"]) + float(
+            train["stdp_depressions_effective"] + train["stdp_potentiations_effective"]
+        )
+    except KeyError:
+        return math.nan
 
 
 def _diagnosis(search: dict) -> str:
@@ -115,6 +135,7 @@ def point_rows(out: str | Path) -> tuple[list[dict], dict]:
                 "unpruned_fraction": float(result["unpruned_fraction"]),
                 "sops_train_per_image": float(result["sops_train_per_image"]),
                 "sops_infer_per_image": float(result["sops_infer_per_image"]),
+                "sops_train_effective_per_image": effective_train_sops(result),
                 "energy_train_uj": float(energy.get("train", math.nan)),
                 "energy_infer_uj": float(energy.get("infer", math.nan)),
                 "train_wall_seconds": train_wall,
@@ -138,6 +159,7 @@ def _add_relative(rows: list[dict]) -> None:
                 "accuracy_loss_pp",
                 "sops_train_reduction",
                 "sops_infer_reduction",
+                "sops_train_effective_reduction",
                 "sops_train_norm",
                 "sops_infer_norm",
                 "sops_total_norm",
@@ -152,6 +174,9 @@ def _add_relative(rows: list[dict]) -> None:
         r["sops_infer_norm"] = r["sops_infer_per_image"] / b["sops_infer_per_image"]
         r["sops_train_reduction"] = 1.0 - r["sops_train_norm"]
         r["sops_infer_reduction"] = 1.0 - r["sops_infer_norm"]
+        r["sops_train_effective_reduction"] = (
+            1.0 - r["sops_train_effective_per_image"] / b["sops_train_effective_per_image"]
+        )
         r["sops_total_norm"] = total / total_b
         r["fom"] = (r["accuracy"] / b["accuracy"]) / r["sops_total_norm"]
 

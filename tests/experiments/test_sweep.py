@@ -15,7 +15,7 @@ import pytest
 
 from lava_aptn.errors import ConfigError, LavaAptnError
 from lava_aptn.experiments.grid import grid_from_dict, load_grid
-from lava_aptn.experiments.report import make_report
+from lava_aptn.experiments.report import make_report, point_rows
 from lava_aptn.experiments.sweep import is_done, reusable_points, run_folder, run_sweep
 
 TINY = """
@@ -190,6 +190,26 @@ def test_tiny_sweep_end_to_end_then_report(finished, tmp_path):
     ]
     assert float(by_method["aptn"]["accuracy_loss_pp"]) == pytest.approx(np.mean(losses))
     assert float(by_method["none"]["accuracy_loss_pp"]) == 0.0
+
+
+def test_effective_training_sops_count_only_weight_changing_updates(finished):
+    grid, out, _ = finished
+    rows = {r["key"]: r for r in point_rows(out)[0]}
+
+    def effective(key):
+        train = json.loads((out / "runs" / key / "result.json").read_text())["counters_per_image"][
+            "train"
+        ]
+        assert train["stdp_updates_effective"] < train["stdp_updates"]  # some change nothing
+        return train["accumulations"] + train["stdp_updates_effective"]
+
+    for s in (0, 1):
+        base, aptn = f"mnist-n8-none-s{s}", f"mnist-n8-aptn-s{s}-c0.4"
+        assert rows[aptn]["sops_train_effective_per_image"] == pytest.approx(effective(aptn))
+        assert rows[aptn]["sops_train_effective_reduction"] == pytest.approx(
+            1.0 - effective(aptn) / effective(base)
+        )
+        assert rows[base]["sops_train_effective_reduction"] == 0.0
 
 
 def test_report_says_why_a_target_was_missed(finished, tmp_path):
