@@ -16,10 +16,12 @@ import platform
 import statistics
 import time
 
+import numba as nb
 import numpy as np
 
 from lava_aptn.config import preset
 from lava_aptn.dynamics import layout as L
+from lava_aptn.dynamics.neurons import neuron_step
 from lava_aptn.encoding import encode, train_stream
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.reference import present_reference
@@ -70,6 +72,52 @@ def engine_speed(n: int, images: np.ndarray, repeats: int, network=Network) -> d
         "train_pres_s": statistics.median(t[1] for t in train),
         "infer_img_s": statistics.median(t[0] for t in infer),
         "infer_pres_s": statistics.median(t[1] for t in infer),
+    }
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _neuron_steps(fs, ist, t0, n_steps, p, spiked_e, spiked_i):
+    """Run ``n_steps`` neuron updates with no input (the per-step floor of a presentation)."""
+    fired = 0
+    for s in range(n_steps):
+        n_e, _ = neuron_step(fs, ist, t0 + s, p, True, spiked_e, spiked_i)
+        fired += n_e
+    return fired
+
+
+def neuron_pass_ceiling(n: int, images: np.ndarray, repeats: int) -> dict[str, float]:
+    """Training images/s if the neuron updates were the only work of a presentation.
+
+    A network trained on ``images`` (its state, ``theta`` included, as training leaves it)
+    runs the per-step neuron update of :func:`lava_aptn.dynamics.neurons.neuron_step`
+    alone, with no input spikes, STDP or encoding, for ``repeats`` presentations' worth of
+    steps. Every excitatory neuron does the same arithmetic at every step whatever its
+    input (one fused, branch-free pass), so this is a floor on a presentation's cost;
+    with the presentations per image of that training run it bounds the training
+    images/s from above.
+
+    Returns seconds per step, seconds per presentation, presentations per training image
+    and the ceiling in images/s (median over repeats).
+    """
+    cfg = preset(n_neurons=n)
+    net = Network.fresh(cfg, 0)
+    _, pres = _run(net, images, True)
+    steps = int(net.params.n_steps)
+    spiked = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    _neuron_steps(net.fs.copy(), net.ist.copy(), 0, 2, net.params, *spiked)  # JIT warm-up
+    per_step = []
+    for _ in range(repeats):
+        fs, ist = net.fs.copy(), net.ist.copy()
+        t0 = time.perf_counter()
+        _neuron_steps(fs, ist, int(net.clock[0]), steps, net.params, *spiked)
+        per_step.append((time.perf_counter() - t0) / steps)
+    step_s = statistics.median(per_step)
+    pres_per_image = pres / len(images)
+    return {
+        "step_s": step_s,
+        "presentation_s": step_s * steps,
+        "presentations_per_image": pres_per_image,
+        "ceiling_img_s": 1.0 / (step_s * steps * pres_per_image),
     }
 
 
@@ -135,10 +183,31 @@ def report(args: argparse.Namespace) -> None:
         "engine/numpy: seconds per training presentation of the numpy reference over the "
         "engine's, on the same images and seeds, measured in this run."
     )
+    ceiling(args.neurons, images, args.repeats)
     if args.fixed_neurons:
         fixed_ratio(args.fixed_neurons, images[: args.fixed_images], args.repeats)
     if args.lava_neurons:
         lava_ratio(args.lava_neurons, images[: args.lava_images])
+
+
+def ceiling(sizes: list[int], images: np.ndarray, repeats: int) -> None:
+    """Print the training images/s the neuron updates alone would allow (a ceiling)."""
+    print(
+        f"\nneuron updates alone (no input, no STDP), {len(images)} training images for the "
+        f"state and the presentations per image, median of {repeats}"
+    )
+    print(f"{'N':>6} {'us/step':>8} {'ms/pres':>8} {'pres/img':>9} {'ceiling img/s':>14}")
+    for n in sizes:
+        c = neuron_pass_ceiling(n, images, repeats)
+        print(
+            f"{n:>6} {c['step_s'] * 1e6:>8.4g} {c['presentation_s'] * 1e3:>8.4g} "
+            f"{c['presentations_per_image']:>9.2f} {c['ceiling_img_s']:>14,.0f}",
+            flush=True,
+        )
+    print(
+        "ceiling: 1 / (ms per presentation x presentations per image), the training speed "
+        "if input delivery, STDP and encoding cost nothing, measured in this run."
+    )
 
 
 def fixed_ratio(sizes: list[int], images: np.ndarray, repeats: int) -> None:

@@ -1,5 +1,7 @@
 """``lava-aptn bench`` runs end to end on a few real images and prints its table."""
 
+import pytest
+
 from lava_aptn.cli import main
 
 
@@ -34,3 +36,10 @@ def test_bench_command_prints_speed_and_numpy_ratio(capsys):
     cells = fixed[at + 2].split()
     assert cells[0] == "10" and cells[3].endswith("x") and cells[6].endswith("x")
     assert all(float(c.rstrip("x").replace(",", "")) > 0 for c in cells[1:])
+
+    ceiling = next(i for i, line in enumerate(fixed) if line.startswith("neuron updates alone"))
+    n, us_step, ms_pres, pres_img, img_s = fixed[ceiling + 2].replace(",", "").split()
+    assert n == "10" and float(us_step) > 0 and float(pres_img) >= 1
+    # the ceiling is the printed presentation cost turned into images/s
+    assert float(img_s) == pytest.approx(1e3 / (float(ms_pres) * float(pres_img)), rel=0.01)
+    assert float(ms_pres) == pytest.approx(float(us_step) * 700 / 1e3, rel=0.01)  # 350 ms steps
