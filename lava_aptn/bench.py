@@ -90,8 +90,8 @@ def neuron_pass_ceiling(n: int, images: np.ndarray, repeats: int) -> dict[str, f
 
     A network trained on ``images`` (its state, ``theta`` included, as training leaves it)
     runs the per-step neuron update of :func:`lava_aptn.dynamics.neurons.neuron_step`
-    alone, with no input spikes, STDP or encoding, for ``repeats`` presentations' worth of
-    steps. Every excitatory neuron does the same arithmetic at every step whatever its
+    alone, with no input spikes, STDP or encoding, for one presentation's steps, ``repeats``
+    times. Every excitatory neuron does the same arithmetic at every step whatever its
     input (one fused, branch-free pass), so this is a floor on a presentation's cost;
     with the presentations per image of that training run it bounds the training
     images/s from above.

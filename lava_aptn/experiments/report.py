@@ -83,9 +83,7 @@ def effective_train_sops(result: dict) -> float:
     """
     train = (result.get("counters_per_image") or {}).get("train") or {}
     try:
-        return float(train["accumulations"]) + float(
-            train["stdp_depressions_effective"] + train["stdp_potentiations_effective"]
-        )
+        return float(train["accumulations"]) + float(train["stdp_updates_effective"])
     except KeyError:
         return math.nan
 
