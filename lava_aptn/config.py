@@ -454,8 +454,10 @@ PRESETS = {
     ),
 }
 
-#: The preset used when none is named.
-DEFAULT_PRESET = "tuned"
+#: The preset used when none is named: MNIST 0.8573 / 0.9041 and Fashion-MNIST
+#: 0.6805 / 0.7334 (N = 100 / 800, one epoch, shuffled order, 3 seeds;
+#: ``docs/parameters.md``, "Input normalisation").
+DEFAULT_PRESET = "tuned-cap"
 
 
 def preset(name: str = DEFAULT_PRESET, *, n_neurons: int = 100) -> NetworkConfig:

@@ -51,7 +51,10 @@ def test_input_normalisation_settings():
     )
     assert (cfg.input.total_rate_hz, cfg.input.total_rate_rule) == (6530.0, "cap")
     assert NetworkConfig.from_dict(cfg.to_dict()) == cfg
-    assert preset().input.total_rate_hz is None  # off unless asked for
+    assert preset("tuned").input.total_rate_hz is None  # off unless asked for
+    default = preset()  # tuned-cap: only images above 10,000 Hz are scaled, down
+    assert (default.input.total_rate_hz, default.input.total_rate_rule) == (10000.0, "cap")
+    assert dataclasses.replace(default, input=preset("tuned").input) == preset("tuned")
     with pytest.raises(ConfigError, match="total_rate_hz must be a finite number > 0, got 0.0"):
         with_overrides(cfg, {"input.total_rate_hz": 0.0})
     with pytest.raises(ConfigError, match=r"total_rate_rule must be one of \['scale', 'cap'\]"):
