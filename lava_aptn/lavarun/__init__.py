@@ -9,6 +9,7 @@ agreement and the speed of both. For the fixed-point network
 bit.
 """
 
+import lava_aptn.lava_import  # noqa: F401  (first: lets Lava set its start method)
 from lava_aptn.lavarun.compare import (
     STATE_TOL,
     WEIGHT_TOL,

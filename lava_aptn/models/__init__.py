@@ -7,6 +7,7 @@ fixed-point network are in :mod:`lava_aptn.models.fixed_pt`. Run our Processes w
 :func:`sim_config` (Lava's compiler does not search this folder by itself).
 """
 
+import lava_aptn.lava_import  # noqa: F401  (first: lets Lava set its start method)
 from lava_aptn.models.counter import PySpikeCounterModel
 from lava_aptn.models.input import PyPoissonImageInputModel
 from lava_aptn.models.kernels import warm_up

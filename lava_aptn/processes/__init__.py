@@ -9,6 +9,7 @@ Process definitions only (Lava's compiler may execute every file in it when it s
 for models).
 """
 
+import lava_aptn.lava_import  # noqa: F401  (first: lets Lava set its start method)
 from lava_aptn.processes.counter import SpikeCounter
 from lava_aptn.processes.fixed import FixedPlasticSynapses, FixedWtaLayer
 from lava_aptn.processes.input import (
