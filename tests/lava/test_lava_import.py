@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-# A tqdm bar's lock (a multiprocessing.RLock) fixes the default context, as a training
-# run with a progress bar does before a notebook builds Lava processes.
-FIX_CONTEXT = "import multiprocessing; multiprocessing.RLock(); "
+# The first tqdm bar creates a multiprocessing.RLock, which fixes the default context: what
+# an engine run with a progress bar does before a notebook builds Lava processes.
+FIX_CONTEXT = "from tqdm import tqdm; list(tqdm(range(2))); "
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
