@@ -59,6 +59,48 @@ def classify(counts: np.ndarray, neuron_labels: np.ndarray, n_classes: int = 10)
     return scores.argmax(axis=1)
 
 
+#: Label-set sizes (first images of the label pass) at which
+#: :func:`accuracy_by_label_images` scores the test set, besides the whole label set.
+LABEL_IMAGE_SIZES = (1000, 2000, 5000, 10000, 20000, 30000)
+
+
+def accuracy_by_label_images(
+    label_counts: np.ndarray,
+    label_classes: np.ndarray,
+    test_counts: np.ndarray,
+    test_classes: np.ndarray,
+    sizes: tuple[int, ...] = LABEL_IMAGE_SIZES,
+    n_classes: int = 10,
+) -> dict[int, float]:
+    """Test accuracy with the neurons labelled from only the first ``k`` label images.
+
+    The spike counts come from one label pass and one test pass; only the labelling
+    (:func:`assign_labels`) is repeated on the first ``k`` rows, for each ``k`` in
+    ``sizes`` below the number of label images and for all of them. It tells whether a
+    smaller label set would do: a cheap check, since labelling is as costly per image as
+    training and runs over every label image.
+
+    Returns
+    -------
+    dict
+        ``{k: accuracy}``, ``k`` ascending; the last entry is the whole label set.
+
+    Examples
+    --------
+    >>> counts = np.array([[3, 0], [0, 2], [0, 4], [5, 1]])
+    >>> accuracy_by_label_images(counts, np.array([0, 1, 1, 1]), np.array([[2, 0], [0, 3]]),
+    ...                          np.array([0, 1]), sizes=(1,), n_classes=2)
+    {1: 0.5, 4: 1.0}
+    """
+    n = int(np.asarray(label_counts).shape[0])
+    test_classes = np.asarray(test_classes)
+    out = {}
+    for k in sorted({int(k) for k in sizes if 0 < k < n} | {n}):
+        labels = assign_labels(label_counts[:k], label_classes[:k], n_classes)
+        out[k] = float(np.mean(classify(test_counts, labels, n_classes) == test_classes))
+    return out
+
+
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, n_classes: int = 10):
     """Return the confusion matrix, rows true class, columns predicted class."""
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)

@@ -20,7 +20,12 @@ from lava_aptn.config import NetworkConfig, RunConfig
 from lava_aptn.dynamics import layout as L
 from lava_aptn.encoding import LABEL_STREAM, TEST_STREAM
 from lava_aptn.engine import outputs
-from lava_aptn.engine.evaluate import assign_labels, classify, confusion_matrix
+from lava_aptn.engine.evaluate import (
+    accuracy_by_label_images,
+    assign_labels,
+    classify,
+    confusion_matrix,
+)
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.pruner import PruningDriver
 from lava_aptn.engine.train import PhaseCounters, respond, train
@@ -388,6 +393,10 @@ def evaluate_and_write(
         wall_seconds=time.perf_counter() - wall0,
         train_wall_seconds=session.counters.wall_seconds,
     )
+    by_size = accuracy_by_label_images(
+        ev.label_counts, data.y_train[: run_cfg.label_images], ev.test_counts, data.y_test
+    )
+    result["accuracy_by_label_images"] = {str(k): acc for k, acc in by_size.items()}
     result["prune_wall_seconds"] = session.driver.wall_seconds()
     result["prune_steps"] = len(session.driver.steps)
     if extra:

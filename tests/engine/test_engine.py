@@ -9,7 +9,12 @@ import pytest
 from lava_aptn.config import RunConfig, preset
 from lava_aptn.dynamics import layout as L
 from lava_aptn.encoding import encode
-from lava_aptn.engine.evaluate import assign_labels, classify, confusion_matrix
+from lava_aptn.engine.evaluate import (
+    accuracy_by_label_images,
+    assign_labels,
+    classify,
+    confusion_matrix,
+)
 from lava_aptn.engine.network import Network
 from lava_aptn.engine.reference import present_reference
 from lava_aptn.pruning import PruningConfig
@@ -95,6 +100,17 @@ def test_label_assignment_and_classification_known_answer():
     assert neuron_labels.tolist() == [2, 0, -1]
     test = np.array([[0, 5, 0], [7, 1, 0], [0, 0, 0]])
     assert classify(test, neuron_labels, n_classes=3).tolist() == [0, 2, 0]
+    # from the first image alone only neuron 0 has a label (class 2), so a class-0 test
+    # image that also excites neuron 0 is called 2; from two images on, both are right
+    by_size = accuracy_by_label_images(
+        counts,
+        labels,
+        np.array([[1, 5, 0], [7, 1, 0]]),
+        np.array([0, 2]),
+        sizes=(1, 2, 4, 9),
+        n_classes=3,
+    )
+    assert by_size == {1: 0.5, 2: 1.0, 4: 1.0}
     cm = confusion_matrix(np.array([0, 2, 1]), np.array([0, 2, 0]), n_classes=3)
     assert cm.tolist() == [[1, 0, 0], [1, 0, 0], [0, 0, 1]]
 
@@ -237,6 +253,11 @@ def test_run_folder_contract(tmp_path, digits):
     ):
         assert key in on_disk, key
     assert on_disk["accuracy"] == result["accuracy"]
+    # labels from the whole label set are the run's labels: the last entry is its accuracy
+    by_size = on_disk["accuracy_by_label_images"]
+    assert list(by_size)[-1] == str(on_disk["label_images"])
+    assert by_size[str(on_disk["label_images"])] == on_disk["accuracy"]
+    assert all(int(k) < on_disk["label_images"] for k in list(by_size)[:-1])
     assert 0 < on_disk["connectivity"] < 1  # aptn removed weights
     # digits are learnable: far above the 10 % of chance after 600 images
     assert on_disk["accuracy"] > 0.5
