@@ -116,6 +116,8 @@ def run_at_connectivity(
     data: tuple | Dataset | None = None,
     prefix: Session | None = None,
     extra: dict[str, Any] | None = None,
+    start: float | None = None,
+    slope: float | None = None,
 ) -> dict[str, Any]:
     """Train with the parameter that gives ``target`` connectivity; write the run folder.
 
@@ -132,6 +134,10 @@ def run_at_connectivity(
         e.g. by the demo); it is copied, not changed.
     extra
         Further entries for ``result.json``.
+    start, slope
+        A warm start from a related search (a sweep's first seed): the parameter to try
+        first, instead of the static estimate from the prefix's weights, and the slope
+        for the first step (:func:`~lava_aptn.pruning.find_parameter`'s ``slope``).
 
     Other parameters are those of :func:`lava_aptn.engine.run.run`.
     """
@@ -139,18 +145,24 @@ def run_at_connectivity(
         raise ConfigError(f"target connectivity must be in (0, 1), got {target!r}")
     wall0 = time.perf_counter()
     dataset = Dataset.load(run_cfg, data)
-    name, start, lower, upper = _parameter(prune_cfg)
+    name, default_start, lower, upper = _parameter(prune_cfg)
     if prefix is None:
         log(f"training the {prune_cfg.prune_start:,} images every candidate shares")
         prefix = search_prefix(net_cfg, run_cfg, prune_cfg, dataset, progress=progress)
     elif prune_cfg.method == "post-training" and prefix.done < run_cfg.train_images:
         prefix = prefix.copy()  # post-training candidates share the whole training
         prefix.advance(dataset.x_train, run_cfg.train_images, progress=progress)
-    # exact for post-training pruning (the prefix is then the whole training)
-    guess = static_guess(prefix, prune_cfg, target)
-    if guess is not None:
-        start = min(max(guess, lower), upper)
-        log(f"  static estimate from the prefix's weights: {name} = {start:.5g}")
+    start_from = "default"
+    if start is not None:
+        start, start_from = min(max(float(start), lower), upper), "given"
+        log(f"  warm start: {name} = {start:.5g}")
+    else:
+        # exact for post-training pruning (the prefix is then the whole training)
+        guess = static_guess(prefix, prune_cfg, target)
+        start = default_start
+        if guess is not None:
+            start, start_from = min(max(guess, lower), upper), "static estimate"
+            log(f"  static estimate from the prefix's weights: {name} = {start:.5g}")
     candidates: dict[float, Session] = {}
 
     def evaluate(value: float) -> float:
@@ -163,7 +175,14 @@ def run_at_connectivity(
         return achieved
 
     search = find_parameter(
-        evaluate, target, tol=tol, initial=start, lower=lower, upper=upper, max_evals=max_evals
+        evaluate,
+        target,
+        tol=tol,
+        initial=start,
+        lower=lower,
+        upper=upper,
+        max_evals=max_evals,
+        slope=slope,
     )
     best = candidates[float(search.param)]
     final_cfg = prune_cfg.replace(**{name: float(search.param)})
@@ -180,6 +199,9 @@ def run_at_connectivity(
             "converged": bool(search.converged),
             "diagnosis": search.diagnosis,
             "bounds": [float(lower), float(upper)],
+            "start": float(start),
+            "start_from": start_from,
+            "slope": None if slope is None else float(slope),
             "bracket": None
             if search.bracket is None
             else [[float(p), float(c)] for p, c in search.bracket],

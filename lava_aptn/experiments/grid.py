@@ -25,6 +25,7 @@ points. Example (``experiments/table2.toml`` holds the full one)::
 
     [search]                    # target-connectivity search
     tol = 0.005
+    warm_start = true           # other seeds start from the first seed's result
 
     [report]                    # what ``lava-aptn report`` draws (lava_aptn.experiments.report)
 
@@ -53,7 +54,7 @@ import hashlib
 import itertools
 import json
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -210,10 +211,16 @@ class Grid:
             if name not in PRUNING_FIELDS:
                 raise ConfigError(f"grid {self.name!r}: unknown [pruning] setting {name!r}")
         for name in self.search:
-            if name not in ("tol", "max_evals"):
+            if name not in ("tol", "max_evals", "warm_start"):
                 raise ConfigError(
-                    f"grid {self.name!r}: unknown [search] setting {name!r} (tol, max_evals)"
+                    f"grid {self.name!r}: unknown [search] setting {name!r} "
+                    "(tol, max_evals, warm_start)"
                 )
+        if not isinstance(self.search.get("warm_start", False), bool):
+            raise ConfigError(
+                f"grid {self.name!r}: [search] warm_start must be true or false, got "
+                f"{self.search['warm_start']!r}"
+            )
         for point in self.points():  # every configuration must build
             self.configs(point)
 
@@ -276,6 +283,22 @@ class Grid:
             "tol": float(self.search.get("tol", TARGET_TOL)),
             "max_evals": int(self.search.get("max_evals", TARGET_MAX_EVALS)),
         }
+
+    def anchor(self, point: Point) -> Point | None:
+        """Return the point whose search ``point`` starts from (``[search] warm_start``).
+
+        With ``warm_start = true``, a point with a target connectivity and a seed other
+        than the first of the ``seed`` axis starts its search from the parameter that the
+        same point at the first seed found, with that search's slope
+        (:func:`lava_aptn.pruning.target.local_slope`); it runs after that point. Other
+        points, and every point without ``warm_start``, have no anchor (``None``).
+        """
+        if not self.search.get("warm_start", False):
+            return None
+        if point.target is None or point.method == "none":
+            return None
+        first = int(self.axes["seed"][0])
+        return None if point.seed == first else replace(point, seed=first)
 
     def prefix_key(self, point: Point) -> str:
         """Name of the unpruned training prefix ``point`` branches from.

@@ -184,6 +184,7 @@ def run_point(
     folder = run_folder(out, point)
     extra = {"point": point.record(), "sweep": grid.name}
     if point.target is not None and point.method != "none":
+        hint = warm_start(grid, point, out)
         return run_at_connectivity(
             net_cfg,
             run_cfg,
@@ -197,6 +198,7 @@ def run_point(
             data=dataset,
             prefix=prefix,
             extra=extra,
+            **hint,
         )
     session = prefix.branch(prune_cfg)
     session.advance(dataset.x_train, run_cfg.train_images, progress=False)
@@ -212,6 +214,36 @@ def run_point(
         extra=extra,
         initial_weights=initial,
     )
+
+
+def warm_start(grid: Grid, point: Point, out: str | Path) -> dict[str, Any]:
+    """``start`` and ``slope`` for ``point``'s search from its anchor's finished search.
+
+    Empty when the point has no anchor (:meth:`Grid.anchor`). The anchor's
+    ``result.json`` gives the parameter it chose and, from its evaluations,
+    :func:`~lava_aptn.pruning.target.local_slope` (``None`` after a single evaluation).
+
+    Raises
+    ------
+    LavaAptnError
+        If the anchor has not finished: the sweep runs it first.
+    """
+    from lava_aptn.pruning.target import local_slope
+
+    anchor = grid.anchor(point)
+    if anchor is None:
+        return {}
+    path = run_folder(out, anchor) / "result.json"
+    if not path.exists():
+        raise LavaAptnError(
+            f"{point.key} starts its search from {anchor.key}, which has not finished "
+            f"({path} is missing); the sweep runs it first"
+        )
+    search = json.loads(path.read_text())["target_search"]
+    return {
+        "start": float(search["value"]),
+        "slope": local_slope(search["history"], float(search["target"])),
+    }
 
 
 # ---------------------------------------------------------------------- executors
@@ -367,13 +399,18 @@ def run_sweep(
     write_plan(grid, out, grid_text)
     points = select(grid.points(), only)
     todo = [p for p in points if not is_done(out, p)]
-    summary = SweepSummary(total=len(points), skipped=len(points) - len(todo))
+    anchors = _missing_anchors(grid, out, todo)
+    todo = anchors + todo
+    summary = SweepSummary(
+        total=len(points) + len(anchors), skipped=len(points) - len(todo) + len(anchors)
+    )
     copied = _copy_finished(grid, out, todo, sources)
     todo = [p for p in todo if p.key not in copied]
     summary.reused = len(copied)
     log(
         f"sweep {grid.name}: {len(points)} points"
         + (" selected" if only else "")
+        + (f" and {len(anchors)} their warm starts need" if anchors else "")
         + f", {summary.skipped} already done"
         + (f", {summary.reused} copied from {', '.join(map(str, sources))}" if sources else "")
         + f", {len(todo)} to run"
@@ -392,13 +429,27 @@ def run_sweep(
     executor = _executor(jobs, scheduler)
     bar = _bar(len(todo), progress, grid.name)
     pending: dict[Any, tuple[str, Any]] = {}
+    blocked: dict[str, list[tuple[Point, str]]] = {}  # anchor key -> points waiting on it
     try:
+
+        def submit_point(p: Point, path: str) -> None:
+            anchor = grid.anchor(p)
+            if anchor is not None and not is_done(out, anchor):
+                blocked.setdefault(anchor.key, []).append((p, path))
+                return
+            fut = executor.submit(run_point, grid_data, p, str(out), path, data)
+            pending[fut] = ("point", p)
 
         def submit_points(key: str) -> None:
             path = str(prefix_dir / f"{key}.npz")
             for p in waiting.pop(key):
-                fut = executor.submit(run_point, grid_data, p, str(out), path, data)
-                pending[fut] = ("point", p)
+                submit_point(p, path)
+
+        def fail(p: Point, why: str) -> None:
+            summary.failed[p.key] = why
+            bar.update(1)
+            for q, _ in blocked.pop(p.key, []):
+                fail(q, f"the point its search starts from ({p.key}) failed")
 
         for key, group in waiting.copy().items():
             path = prefix_dir / f"{key}.npz"
@@ -415,23 +466,27 @@ def run_sweep(
                 if kind == "prefix":
                     if error is not None:
                         for p in waiting.pop(what):
-                            summary.failed[p.key] = f"prefix {what}: {_describe(error)}"
-                            bar.update(1)
+                            fail(p, f"prefix {what}: {_describe(error)}")
                         log(f"prefix {what} failed: {_describe(error)}")
                     else:
                         submit_points(what)
                     continue
-                bar.update(1)
                 if error is not None:
-                    summary.failed[what.key] = _describe(error)
+                    fail(what, _describe(error))
                     log(f"{what.key} failed: {_describe(error)}")
                 else:
+                    bar.update(1)
                     summary.ran += 1
                     result = fut.result()
                     log(
                         f"{what.key}: accuracy {result['accuracy']:.4f}, connectivity "
                         f"{result['connectivity']:.4f}"
                     )
+                    for q, path in blocked.pop(what.key, []):
+                        submit_point(q, path)
+        for key, group in blocked.items():  # not reached: every anchor runs or fails
+            for q, _ in group:
+                fail(q, f"the point its search starts from ({key}) never ran")
     finally:
         bar.close()
         executor.close()
@@ -439,6 +494,18 @@ def run_sweep(
     _remove_spent_prefixes(grid, out)
     summary.wall_seconds = time.perf_counter() - t0
     return summary
+
+
+def _missing_anchors(grid: Grid, out: Path, todo: list[Point]) -> list[Point]:
+    """Return the anchors (:meth:`Grid.anchor`) of ``todo`` neither done nor in it."""
+    keys = {p.key for p in todo}
+    missing = []
+    for p in todo:
+        anchor = grid.anchor(p)
+        if anchor is not None and anchor.key not in keys and not is_done(out, anchor):
+            missing.append(anchor)
+            keys.add(anchor.key)
+    return missing
 
 
 def reuse_sources(grid: Grid, out: Path, reuse) -> list[Path]:
@@ -456,14 +523,18 @@ def run_identity(grid: Grid, point: Point) -> str:
     """Text naming the run ``point`` makes; equal for points of any grids that run alike.
 
     It holds the ``config`` record of ``result.json`` (network, run and pruning
-    configurations and the preset) and, for a target connectivity, the target and the
-    search's tolerance and evaluation budget; axis names and grid names play no part.
+    configurations and the preset) and, for a target connectivity, the target, the
+    search's tolerance and evaluation budget and, for a warm start, the identity of the
+    run it starts from (:meth:`Grid.anchor`); axis names and grid names play no part.
     """
     from lava_aptn.engine.run import config_record
 
     search = None
     if point.target is not None and point.method != "none":
         search = {"target": point.target, **grid.search_settings()}
+        anchor = grid.anchor(point)
+        if anchor is not None:  # the start depends on the anchor's run
+            search["warm_start_from"] = run_identity(grid, anchor)
     record = config_record(*grid.configs(point), grid.preset_name)
     return json.dumps({"config": record, "search": search}, sort_keys=True, default=str)
 

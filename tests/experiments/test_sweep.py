@@ -364,6 +364,84 @@ def test_only_selects_points(tmp_path, digits):
     ]
 
 
+WARM = TINY.replace('name = "tiny"', 'name = "tiny-warm"').replace(
+    "max_evals = 4", "max_evals = 4\nwarm_start = true"
+)
+
+
+def test_warm_start_searches_other_seeds_from_the_first(finished, tmp_path, digits):
+    from lava_aptn.pruning.target import local_slope
+
+    _, cold, _ = finished
+    grid, _ = _grid(tmp_path, WARM)
+    out = tmp_path / "warm"
+    # the first seed's runs and the baselines are the cold sweep's (copied); the other
+    # seed's searches are different runs, so they train
+    summary = run_sweep(
+        grid, out, jobs=1, data=_data(digits), reuse=[cold], progress=False, log=lambda m: None
+    )
+    assert (summary.reused, summary.ran, summary.failed) == (4, 2, {})
+    for method in ("constant", "aptn"):
+        first = json.loads(
+            (out / "runs" / f"mnist-n8-{method}-s0-c0.4" / "result.json").read_text()
+        )
+        other = json.loads(
+            (out / "runs" / f"mnist-n8-{method}-s1-c0.4" / "result.json").read_text()
+        )
+        assert first["target_search"]["start_from"] != "given"
+        search = other["target_search"]
+        assert search["start_from"] == "given"
+        assert search["start"] == first["target_search"]["value"]
+        assert search["history"][0][0] == search["start"]
+        slope = local_slope(first["target_search"]["history"], 0.4)
+        assert search["slope"] == (None if slope is None else pytest.approx(slope))
+    # only its seed-1 points asked for, a fresh folder runs their anchors too, and the
+    # warm-started runs come out the same
+    lines = []
+    again = tmp_path / "warm-only"
+    summary = run_sweep(
+        grid,
+        again,
+        jobs=1,
+        data=_data(digits),
+        only={"seed": ["1"], "method": ["constant", "aptn"]},
+        progress=False,
+        log=lines.append,
+    )
+    assert "and 2 their warm starts need" in lines[0]
+    assert (summary.total, summary.ran, summary.failed) == (4, 4, {})
+    for key in ("mnist-n8-constant-s1-c0.4", "mnist-n8-aptn-s1-c0.4"):
+        a = json.loads((out / "runs" / key / "result.json").read_text())
+        b = json.loads((again / "runs" / key / "result.json").read_text())
+        assert a["target_search"] == b["target_search"]
+        assert (a["accuracy"], a["connectivity"]) == (b["accuracy"], b["connectivity"])
+
+
+def test_warm_start_needs_a_boolean(tmp_path):
+    with pytest.raises(ConfigError, match="warm_start must be true or false"):
+        _grid(tmp_path, WARM.replace("warm_start = true", 'warm_start = "yes"'))
+
+
+def test_a_failed_anchor_fails_the_points_that_wait_on_it(tmp_path, digits, monkeypatch):
+    from lava_aptn.experiments import sweep
+
+    grid, _ = _grid(tmp_path, WARM)
+    real = sweep.run_point
+
+    def failing(grid_data, point, *args):
+        if point.key == "mnist-n8-aptn-s0-c0.4":
+            raise RuntimeError("boom")
+        return real(grid_data, point, *args)
+
+    monkeypatch.setattr(sweep, "run_point", failing)
+    summary = run_sweep(
+        grid, tmp_path / "out", jobs=1, data=_data(digits), progress=False, log=lambda m: None
+    )
+    assert summary.failed["mnist-n8-aptn-s0-c0.4"].endswith("boom")
+    assert "mnist-n8-aptn-s0-c0.4" in summary.failed["mnist-n8-aptn-s1-c0.4"]
+    assert summary.ran == 4 and len(summary.failed) == 2
+
+
 def test_a_partial_sweep_keeps_the_prefixes_other_points_need(tmp_path, digits):
     grid, _ = _grid(tmp_path)
     out = tmp_path / "out"

@@ -7,6 +7,7 @@ import pytest
 
 from lava_aptn.errors import ConfigError
 from lava_aptn.pruning import GAP_WIDTH, TargetResult, find_parameter, find_w_th0
+from lava_aptn.pruning.target import local_slope
 
 
 class Counted:
@@ -74,6 +75,51 @@ def test_sigmoid_needs_few_evaluations():
 def test_mean_cost_over_all_curves():
     evals = [find_w_th0(c, t).evaluations for c in CURVES for t in TARGETS]
     assert sum(evals) / len(evals) <= 5.0
+
+
+def test_warm_start_from_a_related_search():
+    # another seed's curve: the same shape shifted in w_th0 by a few percent. Starting
+    # from the first search's parameter saves bracketing; borrowing its slope as well
+    # makes the first step a Newton step and saves more; every search still converges
+    cost = {"cold": [], "initial": [], "initial + slope": []}
+    for curve in CURVES:
+        for target in TARGETS:
+            first = find_w_th0(curve, target)
+            slope = local_slope(first.history, target)  # None after a single evaluation
+            assert slope is None or slope > 0
+            for shift in (0.9, 0.97, 1.03, 1.08):
+                other = Counted(lambda p, c=curve, s=shift: c(p * s))
+                runs = {
+                    "cold": find_w_th0(other, target),
+                    "initial": find_w_th0(other, target, initial=first.param),
+                    "initial + slope": find_parameter(
+                        other,
+                        target,
+                        initial=first.param,
+                        lower=1e-4,
+                        upper=0.9,
+                        slope=slope,
+                    ),
+                }
+                for name, res in runs.items():
+                    assert res.converged, (curve.__name__, target, shift, name)
+                    cost[name].append(res.evaluations)
+    mean = {name: sum(v) / len(v) for name, v in cost.items()}
+    assert mean["initial + slope"] < mean["initial"] < mean["cold"]
+    assert mean["initial + slope"] <= 0.6 * mean["cold"]
+
+
+def test_local_slope_known_answers():
+    logit = lambda y: math.log(y / (1 - y))  # noqa: E731
+    # bracketing pair (0.1, 0.2) and (0.2, 0.1): one doubling, logit(0.2) - logit(0.1)
+    expected = (logit(0.2) - logit(0.1)) / math.log(2)
+    assert local_slope([(0.4, 0.05), (0.1, 0.2), (0.2, 0.1)], 0.12) == pytest.approx(expected)
+    # no bracket: the two evaluations closest to the target, plain differences
+    assert local_slope([(1.0, 5.0), (2.0, 3.0), (8.0, 1.0)], 0.5, transform="none") == (
+        pytest.approx(2.0 / math.log(4))
+    )
+    assert local_slope([(0.1, 0.2)], 0.1) is None  # one evaluation: no slope
+    assert local_slope([(0.1, 0.2), (0.2, 0.2)], 0.1) is None  # flat: no slope
 
 
 def test_step_function_cannot_converge_and_stops():
@@ -192,6 +238,12 @@ def test_bad_arguments(kwargs, pattern):
         find_w_th0(logistic, 0.1, **kwargs)
     with pytest.raises(ConfigError, match="transform"):
         find_parameter(logistic, 2.0, initial=0.1, lower=0.01, upper=1, transform="logit")
+
+
+@pytest.mark.parametrize("slope", [0.0, -1.0, math.nan, math.inf])
+def test_slope_must_be_positive_and_finite(slope):
+    with pytest.raises(ConfigError, match="slope"):
+        find_parameter(logistic, 0.1, initial=0.1, lower=0.01, upper=1, slope=slope)
 
 
 def test_non_finite_run_result_is_an_error():
