@@ -79,6 +79,9 @@ def run_sweep_command(args) -> int:
                 mark, point_text = "copy", f"{point.key}  <- {src}/runs/{q.key}"
             else:
                 point_text = point.key
+            anchor = grid.anchor(point)
+            if anchor is not None and mark == "todo":
+                point_text += f"  (search starts from {anchor.key})"
             print(f"{mark}  {point_text}")
         return 0
     summary = run_sweep(

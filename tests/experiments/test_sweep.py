@@ -417,6 +417,17 @@ def test_warm_start_searches_other_seeds_from_the_first(finished, tmp_path, digi
         assert (a["accuracy"], a["connectivity"]) == (b["accuracy"], b["connectivity"])
 
 
+def test_dry_run_names_the_point_a_search_starts_from(tmp_path, capsys):
+    from lava_aptn.cli import main
+
+    _, path = _grid(tmp_path, WARM)
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "todo  mnist-n8-aptn-s1-c0.4  (search starts from mnist-n8-aptn-s0-c0.4)" in lines
+    assert "todo  mnist-n8-aptn-s0-c0.4" in lines  # the first seed starts cold
+    assert "todo  mnist-n8-none-s1" in lines  # no search, no anchor
+
+
 def test_warm_start_needs_a_boolean(tmp_path):
     with pytest.raises(ConfigError, match="warm_start must be true or false"):
         _grid(tmp_path, WARM.replace("warm_start = true", 'warm_start = "yes"'))
