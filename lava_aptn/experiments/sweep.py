@@ -400,10 +400,8 @@ def run_sweep(
     points = select(grid.points(), only)
     todo = [p for p in points if not is_done(out, p)]
     anchors = _missing_anchors(grid, out, todo)
+    summary = SweepSummary(total=len(points) + len(anchors), skipped=len(points) - len(todo))
     todo = anchors + todo
-    summary = SweepSummary(
-        total=len(points) + len(anchors), skipped=len(points) - len(todo) + len(anchors)
-    )
     copied = _copy_finished(grid, out, todo, sources)
     todo = [p for p in todo if p.key not in copied]
     summary.reused = len(copied)
