@@ -62,6 +62,7 @@ from lava_aptn.config import DEFAULT_PRESET, PRESETS, NetworkConfig, RunConfig, 
 from lava_aptn.config import with_overrides as network_overrides
 from lava_aptn.errors import ConfigError
 from lava_aptn.pruning import METHODS, TARGET_MAX_EVALS, TARGET_TOL, PruningConfig, paper_config
+from lava_aptn.pruning.target import LONG_SEARCHES
 
 try:  # Python 3.11+
     import tomllib
@@ -287,15 +288,16 @@ class Grid:
     def anchor(self, point: Point) -> Point | None:
         """Return the point whose search ``point`` starts from (``[search] warm_start``).
 
-        With ``warm_start = true``, a point with a target connectivity and a seed other
-        than the first of the ``seed`` axis starts its search from the parameter that the
+        With ``warm_start = true``, a point with a target connectivity, a method of
+        :data:`~lava_aptn.pruning.target.LONG_SEARCHES` and a seed other than the first
+        of the ``seed`` axis starts its search from the parameter that the
         same point at the first seed found, with that search's slope
         (:func:`lava_aptn.pruning.target.local_slope`); it runs after that point. Other
         points, and every point without ``warm_start``, have no anchor (``None``).
         """
         if not self.search.get("warm_start", False):
             return None
-        if point.target is None or point.method == "none":
+        if point.target is None or point.method not in LONG_SEARCHES:
             return None
         first = int(self.axes["seed"][0])
         return None if point.seed == first else replace(point, seed=first)

@@ -46,6 +46,7 @@ from typing import Any
 from lava_aptn.errors import ConfigError, LavaAptnError
 from lava_aptn.experiments.grid import Grid, Point, grid_from_dict, value_text
 from lava_aptn.io import atomic_write_json, atomic_write_text
+from lava_aptn.pruning.target import LONG_SEARCHES
 
 PLAN = "plan.json"
 FAILED = "failed.json"
@@ -403,7 +404,7 @@ def run_sweep(
     summary = SweepSummary(total=len(points) + len(anchors), skipped=len(points) - len(todo))
     todo = anchors + todo
     copied = _copy_finished(grid, out, todo, sources)
-    todo = [p for p in todo if p.key not in copied]
+    todo = run_order(grid, [p for p in todo if p.key not in copied])
     summary.reused = len(copied)
     log(
         f"sweep {grid.name}: {len(points)} points"
@@ -492,6 +493,25 @@ def run_sweep(
     _remove_spent_prefixes(grid, out)
     summary.wall_seconds = time.perf_counter() - t0
     return summary
+
+
+def run_order(grid: Grid, points: list[Point]) -> list[Point]:
+    """Return ``points`` in the order the sweep submits them: the likely longest first.
+
+    The order changes no result (every point is independent and deterministic), only
+    how well the workers stay busy: a long search started last leaves the other workers
+    idle while it finishes. Points that wait on another (:meth:`Grid.anchor`, with
+    ``[search] warm_start``) come after the rest. Within each part the long searches
+    come first (:data:`~lava_aptn.pruning.target.LONG_SEARCHES` with a target), then
+    larger networks; the grid's order breaks ties.
+    """
+
+    def rank(indexed: tuple[int, Point]) -> tuple[bool, bool, int, int]:
+        i, p = indexed
+        long_search = p.target is not None and p.method in LONG_SEARCHES
+        return (grid.anchor(p) is not None, not long_search, -p.neurons, i)
+
+    return [p for _, p in sorted(enumerate(points), key=rank)]
 
 
 def _missing_anchors(grid: Grid, out: Path, todo: list[Point]) -> list[Point]:

@@ -375,26 +375,25 @@ def test_warm_start_searches_other_seeds_from_the_first(finished, tmp_path, digi
     _, cold, _ = finished
     grid, _ = _grid(tmp_path, WARM)
     out = tmp_path / "warm"
-    # the first seed's runs and the baselines are the cold sweep's (copied); the other
-    # seed's searches are different runs, so they train
+    # the first seed's runs, the baselines and constant pruning (a short search, never
+    # warm-started) are the cold sweep's (copied); the other seed's APTN search is a
+    # different run, so it trains
     summary = run_sweep(
         grid, out, jobs=1, data=_data(digits), reuse=[cold], progress=False, log=lambda m: None
     )
-    assert (summary.reused, summary.ran, summary.failed) == (4, 2, {})
-    for method in ("constant", "aptn"):
-        first = json.loads(
-            (out / "runs" / f"mnist-n8-{method}-s0-c0.4" / "result.json").read_text()
-        )
-        other = json.loads(
-            (out / "runs" / f"mnist-n8-{method}-s1-c0.4" / "result.json").read_text()
-        )
-        assert first["target_search"]["start_from"] != "given"
-        search = other["target_search"]
-        assert search["start_from"] == "given"
-        assert search["start"] == first["target_search"]["value"]
-        assert search["history"][0][0] == search["start"]
-        slope = local_slope(first["target_search"]["history"], 0.4)
-        assert search["slope"] == (None if slope is None else pytest.approx(slope))
+    assert (summary.reused, summary.ran, summary.failed) == (5, 1, {})
+    runs = out / "runs"
+    first = json.loads((runs / "mnist-n8-aptn-s0-c0.4" / "result.json").read_text())
+    other = json.loads((runs / "mnist-n8-aptn-s1-c0.4" / "result.json").read_text())
+    assert first["target_search"]["start_from"] != "given"
+    search = other["target_search"]
+    assert search["start_from"] == "given"
+    assert search["start"] == first["target_search"]["value"]
+    assert search["history"][0][0] == search["start"]
+    slope = local_slope(first["target_search"]["history"], 0.4)
+    assert search["slope"] == (None if slope is None else pytest.approx(slope))
+    constant = json.loads((runs / "mnist-n8-constant-s1-c0.4" / "result.json").read_text())
+    assert constant["target_search"]["start_from"] != "given"
     # only its seed-1 points asked for, a fresh folder runs their anchors too, and the
     # warm-started runs come out the same
     lines = []
@@ -408,8 +407,8 @@ def test_warm_start_searches_other_seeds_from_the_first(finished, tmp_path, digi
         progress=False,
         log=lines.append,
     )
-    assert "and 2 their warm starts need" in lines[0]
-    assert (summary.total, summary.ran, summary.failed) == (4, 4, {})
+    assert "and 1 their warm starts need" in lines[0]
+    assert (summary.total, summary.ran, summary.failed) == (3, 3, {})
     for key in ("mnist-n8-constant-s1-c0.4", "mnist-n8-aptn-s1-c0.4"):
         a = json.loads((out / "runs" / key / "result.json").read_text())
         b = json.loads((again / "runs" / key / "result.json").read_text())
@@ -426,6 +425,7 @@ def test_dry_run_names_the_point_a_search_starts_from(tmp_path, capsys):
     assert "todo  mnist-n8-aptn-s1-c0.4  (search starts from mnist-n8-aptn-s0-c0.4)" in lines
     assert "todo  mnist-n8-aptn-s0-c0.4" in lines  # the first seed starts cold
     assert "todo  mnist-n8-none-s1" in lines  # no search, no anchor
+    assert "todo  mnist-n8-constant-s1-c0.4" in lines  # a short search: starts cold
 
 
 def test_warm_start_needs_a_boolean(tmp_path):
@@ -673,3 +673,35 @@ def test_shuffled_sweep_points_equal_direct_runs(tmp_path, digits, method):
     assert swept["accuracy"] == direct["accuracy"]
     assert swept["connectivity"] == direct["connectivity"]
     assert swept["sops_train_per_image"] == direct["sops_train_per_image"]
+
+
+def test_sweep_submits_the_likely_longest_points_first(tmp_path):
+    """Run order: first-seed anchors (warm starts), then long searches, then larger N."""
+    from lava_aptn.experiments.sweep import run_order
+
+    text = TINY.replace("neurons = [8]", "neurons = [8, 16]").replace(
+        '"constant", "aptn"]', '"constant", "aptn", "neuron"]'
+    )
+    grid, _ = _grid(tmp_path, text)
+    order = [p.key for p in run_order(grid, grid.points())]
+    assert sorted(order) == sorted(p.key for p in grid.points())  # a permutation
+    searches = [k for k in order if "-aptn-" in k or "-neuron-" in k]
+    assert order[: len(searches)] == searches
+    assert all("-n16-" in k for k in searches[:4]) and all("-n8-" in k for k in searches[4:])
+    assert order[-4:] == [  # no search, smaller network; the grid's order within
+        "mnist-n8-none-s0",
+        "mnist-n8-none-s1",
+        "mnist-n8-constant-s0-c0.4",
+        "mnist-n8-constant-s1-c0.4",
+    ]
+    warm, _ = _grid(tmp_path, text.replace("max_evals = 4", "max_evals = 4\nwarm_start = true"))
+    order = [p.key for p in run_order(warm, warm.points())]
+    waiting = [k for k in order if "-s1-c" in k and "-constant-" not in k]  # warm starts
+    assert order[-len(waiting) :] == waiting
+    assert waiting == [
+        "mnist-n16-aptn-s1-c0.4",
+        "mnist-n16-neuron-s1-c0.4",
+        "mnist-n8-aptn-s1-c0.4",
+        "mnist-n8-neuron-s1-c0.4",
+    ]
+    assert order[0] == "mnist-n16-aptn-s0-c0.4"
