@@ -61,8 +61,14 @@ from typing import Any
 from lava_aptn.config import DEFAULT_PRESET, PRESETS, NetworkConfig, RunConfig, preset
 from lava_aptn.config import with_overrides as network_overrides
 from lava_aptn.errors import ConfigError
-from lava_aptn.pruning import METHODS, TARGET_MAX_EVALS, TARGET_TOL, PruningConfig, paper_config
-from lava_aptn.pruning.target import LONG_SEARCHES
+from lava_aptn.pruning import (
+    LONG_SEARCHES,
+    METHODS,
+    TARGET_MAX_EVALS,
+    TARGET_TOL,
+    PruningConfig,
+    paper_config,
+)
 
 try:  # Python 3.11+
     import tomllib

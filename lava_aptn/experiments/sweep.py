@@ -46,7 +46,7 @@ from typing import Any
 from lava_aptn.errors import ConfigError, LavaAptnError
 from lava_aptn.experiments.grid import Grid, Point, grid_from_dict, value_text
 from lava_aptn.io import atomic_write_json, atomic_write_text
-from lava_aptn.pruning.target import LONG_SEARCHES
+from lava_aptn.pruning import LONG_SEARCHES
 
 PLAN = "plan.json"
 FAILED = "failed.json"

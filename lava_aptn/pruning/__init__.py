@@ -71,6 +71,7 @@ from lava_aptn.pruning.state import (
 )
 from lava_aptn.pruning.target import (
     GAP_WIDTH,
+    LONG_SEARCHES,
     TARGET_MAX_EVALS,
     TARGET_TOL,
     TargetResult,
@@ -135,6 +136,7 @@ __all__ = [
     "TARGET_TOL",
     "TARGET_MAX_EVALS",
     "GAP_WIDTH",
+    "LONG_SEARCHES",
     "TargetResult",
     "find_parameter",
     "find_w_th0",
