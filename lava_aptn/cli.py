@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from lava_aptn.errors import LavaAptnError
@@ -64,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`lava-aptn ... | head`): not an error
+        # Point stdout at /dev/null so that the interpreter's flush at exit cannot fail
+        # again and print a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports a command killed by it
     except (LavaAptnError, ValueError, FileNotFoundError) as exc:
         print(f"lava-aptn {args.command}: error: {exc}", file=sys.stderr)
         return 2
