@@ -53,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout_reader_gone() -> bool:
+    """Return True when standard output is a pipe whose reading end is closed."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no real stdout
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     parser = build_parser()
@@ -65,9 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader went away (`lava-aptn ... | head`): not an error
-        # Point stdout at /dev/null so that the interpreter's flush at exit cannot fail
-        # again and print a traceback.
+    except BrokenPipeError:
+        if not _stdout_reader_gone():  # another pipe broke (a worker, a socket): an error
+            raise
+        # The reader of our output went away (`lava-aptn ... | head`): not an error. Point
+        # stdout at /dev/null so that the interpreter's flush at exit cannot fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, as a shell reports a command killed by it

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 GRID = Path(__file__).resolve().parents[1] / "experiments" / "fig4_apt_factors.toml"
 
 
@@ -31,3 +33,20 @@ def test_a_closed_output_pipe_ends_the_command_quietly(tmp_path):
     assert proc.wait(timeout=60) == 141
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
     assert not (tmp_path / "s").exists()  # a dry run writes nothing
+
+
+def test_a_broken_pipe_elsewhere_is_not_taken_for_a_closed_output(monkeypatch):
+    # A BrokenPipeError from another pipe (a worker process, a socket) while stdout is
+    # fine must surface, not end the command as if its reader had gone away.
+    import argparse
+
+    from lava_aptn import cli
+
+    def broken(args):
+        raise BrokenPipeError("a worker's pipe")
+
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(func=broken, command="sweep")
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    with pytest.raises(BrokenPipeError, match="a worker's pipe"):
+        cli.main([])
