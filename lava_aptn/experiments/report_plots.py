@@ -2,7 +2,9 @@
 
 Each point of a line is the mean over seeds with the sample standard deviation as an
 error bar (in both directions when ``x`` is itself a measured quantity, such as the
-achieved connectivity).
+achieved connectivity). When the panels are split by ``method``, the unpruned baseline
+(``method = "none"``) gets no panel of its own: it is drawn in every panel as a dashed
+horizontal line at its mean ``y`` (:func:`panel_rows`).
 """
 
 from __future__ import annotations
@@ -52,11 +54,7 @@ def draw(rows: list[dict], spec: dict) -> bytes:
     series = spec.get("series")
     series_keys = [series] if isinstance(series, str) else list(series or [])
     panel_keys = list(spec.get("panels", []))
-    panels: dict[tuple, list[dict]] = defaultdict(list)
-    for r in rows:
-        if math.isnan(_num(r.get(y))) or math.isnan(_num(r.get(x))):
-            continue
-        panels[tuple(r.get(k) for k in panel_keys)].append(r)
+    panels, baselines = panel_rows(rows, spec)
     keys = sorted(panels, key=lambda k: [str(v) for v in k])
     n = max(len(keys), 1)
     cols = min(n, 2)
@@ -69,6 +67,8 @@ def draw(rows: list[dict], spec: dict) -> bytes:
             lines[series_label(r, series_keys) if series else y].append(r)
         for label, members in sorted(lines.items(), key=lambda kv: str(kv[0])):
             _line(ax, members, x, y, label)
+        if key in baselines:
+            ax.axhline(baselines[key], color="0.4", ls="--", lw=1, label="unpruned")
         ax.set_xlabel(LABELS.get(x, x))
         ax.set_ylabel(LABELS.get(y, y))
         if spec.get("logx"):
@@ -78,7 +78,7 @@ def draw(rows: list[dict], spec: dict) -> bytes:
         ax.grid(alpha=0.3)
         if panel_keys:
             ax.set_title(", ".join(f"{k}={v}" for k, v in zip(panel_keys, key, strict=True)))
-        if series:
+        if series or key in baselines:
             ax.legend(fontsize=8)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)
@@ -87,6 +87,51 @@ def draw(rows: list[dict], spec: dict) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     return buf.getvalue()
+
+
+def panel_rows(rows: list[dict], spec: dict) -> tuple[dict[tuple, list[dict]], dict[tuple, float]]:
+    """Split the point rows into the panels of ``spec``, and the baseline of each panel.
+
+    Rows without a value of ``x`` or ``y`` are left out. With ``method`` among the
+    panel columns, the unpruned rows (``method = "none"``) form no panel; each other
+    panel whose remaining panel values they share gets their mean ``y`` as its baseline.
+    Without other panels (a grid of baselines only) they keep theirs.
+
+    Returns
+    -------
+    (dict, dict)
+        ``{panel key: rows}`` and ``{panel key: baseline y}``; a panel key is the tuple
+        of the row's values of ``spec["panels"]``.
+
+    Examples
+    --------
+    >>> rows = [{"method": "none", "connectivity": 1.0, "accuracy": 0.9},
+    ...         {"method": "apt", "connectivity": 0.1, "accuracy": 0.8}]
+    >>> panels, baselines = panel_rows(rows, {"x": "connectivity", "y": "accuracy",
+    ...                                       "panels": ["method"]})
+    >>> list(panels), baselines
+    ([('apt',)], {('apt',): 0.9})
+    """
+    x, y = spec["x"], spec["y"]
+    panel_keys = list(spec.get("panels", []))
+    panels: dict[tuple, list[dict]] = defaultdict(list)
+    unpruned: dict[tuple, list[float]] = defaultdict(list)
+    split = "method" in panel_keys
+    others = [k for k in panel_keys if k != "method"]
+    drawn = [r for r in rows if not (math.isnan(_num(r.get(y))) or math.isnan(_num(r.get(x))))]
+    if split and all(r.get("method") == "none" for r in drawn):
+        split = False  # baselines only: they keep their panels
+    for r in drawn:
+        if split and r.get("method") == "none":
+            unpruned[tuple(r.get(k) for k in others)].append(_num(r.get(y)))
+        else:
+            panels[tuple(r.get(k) for k in panel_keys)].append(r)
+    baselines = {}
+    for key in panels:
+        rest = tuple(v for k, v in zip(panel_keys, key, strict=True) if k != "method")
+        if rest in unpruned:
+            baselines[key] = float(np.mean(unpruned[rest]))
+    return dict(panels), baselines
 
 
 def series_label(row: dict, series_keys: list[str]) -> str:
