@@ -65,8 +65,8 @@ def draw(rows: list[dict], spec: dict) -> bytes:
         lines: dict[Any, list[dict]] = defaultdict(list)
         for r in panels[key]:
             lines[series_label(r, series_keys) if series else y].append(r)
-        for label, members in sorted(lines.items(), key=lambda kv: str(kv[0])):
-            _line(ax, members, x, y, label)
+        for label in sorted(lines, key=lambda t: series_order(lines[t][0], series_keys, t)):
+            _line(ax, lines[label], x, y, label)
         if key in baselines:
             ax.axhline(baselines[key], color="0.4", ls="--", lw=1, label="unpruned")
         ax.set_xlabel(LABELS.get(x, x))
@@ -142,6 +142,21 @@ def series_label(row: dict, series_keys: list[str]) -> str:
     """
     parts = [_series_text(k, row.get(k)) for k in series_keys]
     return " ".join(t for t in parts if t) or str(row.get("method", ""))
+
+
+def series_order(row: dict, series_keys: list[str], label: str) -> tuple:
+    """Sort key of ``row``'s line in the legend: numbers by value, then text.
+
+    >>> rows = [{"spike_interval": v} for v in (120.0, 30.0, float("inf"), 10.0)]
+    >>> [r["spike_interval"] for r in sorted(rows, key=lambda r: series_order(
+    ...     r, ["spike_interval"], ""))]
+    [10.0, 30.0, 120.0, inf]
+    """
+    parts = []
+    for k in series_keys:
+        v = _num(row.get(k))
+        parts.append((0, v, "") if not math.isnan(v) else (1, 0.0, str(row.get(k))))
+    return (*parts, label)
 
 
 def _series_text(name: str, value: Any) -> str:
