@@ -145,7 +145,9 @@ def series_label(row: dict, series_keys: list[str]) -> str:
 
 
 def series_order(row: dict, series_keys: list[str], label: str) -> tuple:
-    """Sort key of ``row``'s line in the legend: numbers by value, then text.
+    """Sort key of ``row``'s line in the legend: numbers by value, then text, then none.
+
+    Per series column; the baseline, with no series values, comes last.
 
     >>> rows = [{"spike_interval": v} for v in (120.0, 30.0, float("inf"), 10.0)]
     >>> [r["spike_interval"] for r in sorted(rows, key=lambda r: series_order(
@@ -154,8 +156,14 @@ def series_order(row: dict, series_keys: list[str], label: str) -> tuple:
     """
     parts = []
     for k in series_keys:
-        v = _num(row.get(k))
-        parts.append((0, v, "") if not math.isnan(v) else (1, 0.0, str(row.get(k))))
+        value = row.get(k)
+        number = _num(value)
+        if value is None or value == "":
+            parts.append((2, 0.0, ""))
+        elif math.isnan(number):
+            parts.append((1, 0.0, str(value)))
+        else:
+            parts.append((0, number, ""))
     return (*parts, label)
 
 

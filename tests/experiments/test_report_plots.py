@@ -1,6 +1,6 @@
 """How ``lava-aptn report`` splits its figures into panels (no rendering)."""
 
-from lava_aptn.experiments.report_plots import draw, panel_rows
+from lava_aptn.experiments.report_plots import draw, panel_rows, series_order
 
 SPEC = {"x": "connectivity", "y": "accuracy", "panels": ["neurons", "method"]}
 
@@ -58,3 +58,20 @@ def test_figure_with_baselines_renders():
     rows = [_row("none", 100, 0.86), _row("apt", 100, 0.8), _row("apt", 100, 0.7, 0.05)]
     png = draw(rows, {**SPEC, "series": "method"})
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_series_order_is_numeric_then_text_then_baseline():
+    keys = ["time_fn", "spike_interval"]
+    rows = [{"time_fn": "f1", "spike_interval": v} for v in (120.0, 30.0, float("inf"), 10.0)] + [
+        {"time_fn": "f0", "spike_interval": 60.0},
+        {},
+    ]
+    ordered = sorted(rows, key=lambda r: series_order(r, keys, ""))
+    assert [(r.get("time_fn"), r.get("spike_interval")) for r in ordered] == [
+        ("f0", 60.0),
+        ("f1", 10.0),
+        ("f1", 30.0),
+        ("f1", 120.0),
+        ("f1", float("inf")),
+        (None, None),
+    ]
