@@ -221,7 +221,10 @@ def read_result(run: str | os.PathLike) -> tuple[Path, dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileNotFoundError(f"no result.json at {path}") from None
+        raise FileNotFoundError(
+            f"no result.json at {path}; pass a run folder written by "
+            "`lava-aptn train ... --out DIR` (or its result.json)"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -203,6 +203,16 @@ class Grid:
                 raise ConfigError(
                     f"grid {self.name!r}: unknown method {method!r}; choose from {METHODS}"
                 )
+        for target in self.axes.get("target_connectivity", []):
+            if isinstance(target, bool) or not isinstance(target, (int, float)):
+                raise ConfigError(
+                    f"grid {self.name!r}: each target_connectivity must be a number, got {target!r}"
+                )
+            if not 0.0 < target < 1.0:
+                raise ConfigError(
+                    f"grid {self.name!r}: target_connectivity must be in (0, 1), got "
+                    f"{target!r}; write fractions, e.g. 0.1 for 10 %"
+                )
         for name in self.run:
             if name not in RUN_FIELDS + ("preset",):
                 raise ConfigError(

@@ -64,7 +64,8 @@ def test_malformed_profile_fails_with_key_named(run_dir, tmp_path, good_profile_
 
 def test_energy_missing_run(tmp_path: Path, capsys):
     assert main(["energy", str(tmp_path / "nope")]) == 2
-    assert "result.json" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no result.json" in err and "lava-aptn train" in err  # the problem and the fix
 
 
 def test_overhead_prints_table4(run_cli, capsys):

@@ -90,3 +90,32 @@ def test_shuffled_order_is_each_seeds_own(tmp_path, digits):
     assert results[1]["none"]["accuracy"] == none["accuracy"]
     assert results[1]["constant"]["accuracy"] == constant["accuracy"]
     assert results[1]["constant"]["connectivity"] == constant["connectivity"]
+
+
+def test_bad_target_fails_before_training(tmp_path, monkeypatch, digits):
+    """A target outside (0, 1) is an error before the shared prefix costs any work."""
+    import pytest
+
+    import lava_aptn.experiments.compare as compare_mod
+    from lava_aptn.config import ConfigError
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before checking the target")
+
+    monkeypatch.setattr(compare_mod, "search_prefix", no_training)
+    data = (*digits(20, seed=1), *digits(10, seed=2))
+    run_cfg = RunConfig(train_images=20, label_images=20, test_images=10, checkpoint_every=0)
+    with pytest.raises(ConfigError, match=r"target connectivity must be in \(0, 1\), got 0.0"):
+        compare(
+            tmp_path,
+            net_cfg=preset(n_neurons=4),
+            run_cfg=run_cfg,
+            methods=["none", "aptn"],
+            seeds=[0],
+            target=0.0,
+            jobs=1,
+            progress=False,
+            log=lambda m: None,
+            data=data,
+        )
+    assert not any(tmp_path.iterdir())  # nothing written

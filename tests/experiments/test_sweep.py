@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -124,10 +125,12 @@ def test_grid_pruning_axis_with_infinity_and_paper_factors(tmp_path):
         (("seed = [0, 1]", ""), "must list 'seed'"),
         (("test_images = 40", "test_images = 40\nepochs = 2"), "unknown [run] setting 'epochs'"),
         (("prune_batch = 20", "prune_batch = 0"), "prune_batch"),
+        (("[0.4]", "[0.4, 10]"), "target_connectivity must be in (0, 1), got 10; write fractions"),
+        (("[0.4]", '["10%"]'), "each target_connectivity must be a number, got '10%'"),
     ],
 )
 def test_grid_errors_name_the_problem(tmp_path, change, message):
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         _grid(tmp_path, TINY.replace(*change))
 
 
