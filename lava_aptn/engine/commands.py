@@ -7,6 +7,8 @@ import json
 import math
 from typing import Any
 
+from lava_aptn.errors import LavaAptnError
+
 METHODS = ("none", "constant", "apt", "apn", "aptn", "post-training", "soft", "neuron")
 
 
@@ -258,6 +260,13 @@ def run_train(args) -> int:
     net_cfg, run_cfg, prune_cfg = network_config(args), run_config(args), pruning_config(args)
     if args.target_connectivity is not None:
         from lava_aptn.engine.target import run_at_connectivity
+
+        if args.resume:
+            raise LavaAptnError(
+                "--resume continues one training and cannot be combined with "
+                "--target-connectivity (a search of several trainings); run the search "
+                "again, or resume a run with a fixed --w-th0"
+            )
 
         result = run_at_connectivity(
             net_cfg,

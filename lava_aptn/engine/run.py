@@ -459,6 +459,12 @@ def run(
     record = config_record(net_cfg, run_cfg, prune_cfg, preset, method)
     dataset = Dataset.load(run_cfg, data)
     ckpt = out / CHECKPOINT
+    if resume and not ckpt.exists():
+        finished = finished_result(out, record)
+        if finished is not None:
+            log(f"{out} already holds this run's result.json: nothing to resume")
+            return finished
+        log(f"no checkpoint in {out}: training from image 0")
     if resume and ckpt.exists():
         session = load_checkpoint(ckpt, net_cfg, run_cfg, prune_cfg, record, method)
         log(f"resuming {out} at image {session.done}")
@@ -521,6 +527,38 @@ def same_config(saved: Any, current: Any) -> bool:
     return equal(saved, current)
 
 
+def _with_defaults(saved: dict) -> dict:
+    """Return a saved configuration record with later network settings at their defaults."""
+    if isinstance(saved.get("network"), dict):
+        return {**saved, "network": NetworkConfig.from_dict(saved["network"]).to_dict()}
+    return saved
+
+
+def finished_result(out: Path, record: dict) -> dict[str, Any] | None:
+    """Return ``out/result.json`` if it is a finished run of configuration ``record``.
+
+    ``None`` when there is no ``result.json``. Raises :class:`LavaAptnError` when the
+    folder holds a finished run of another configuration, which resuming would replace.
+    """
+    path = Path(out) / "result.json"
+    if not path.exists():
+        return None
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+        saved = result["config"]
+    except (ValueError, KeyError, TypeError):
+        raise LavaAptnError(
+            f"{path} is not a run's result.json; pass another --out, or delete it to "
+            "train from image 0"
+        ) from None
+    if not same_config(_with_defaults(saved), record):
+        raise LavaAptnError(
+            f"{path} is a finished run with a different configuration; resume with the "
+            "same options, pass another --out, or delete it to train from image 0"
+        )
+    return result
+
+
 def load_checkpoint(
     path: Path,
     net_cfg: NetworkConfig,
@@ -533,10 +571,7 @@ def load_checkpoint(
     with np.load(path) as z:
         meta = json.loads(str(z["meta"]))
         state = {k: z[k] for k in z.files if k != "meta"}
-    saved = meta["config"]
-    if isinstance(saved.get("network"), dict):  # settings added since: their defaults
-        saved = {**saved, "network": NetworkConfig.from_dict(saved["network"]).to_dict()}
-    if not same_config(saved, record):
+    if not same_config(_with_defaults(meta["config"]), record):
         raise LavaAptnError(
             f"{path} was written by a run with a different configuration; resume with the "
             "same options, or delete the checkpoint to start over"

@@ -305,6 +305,65 @@ def test_resume_refuses_other_configuration(tmp_path, digits, monkeypatch):
     assert checkpoint.read_bytes() == saved  # the refused resume lost nothing
 
 
+def test_resume_of_a_finished_run_returns_it_and_refuses_another(tmp_path, digits):
+    """``--resume`` on a finished folder trains nothing; another configuration is refused."""
+    from lava_aptn.engine.run import run
+    from lava_aptn.errors import LavaAptnError
+
+    first = _run(tmp_path, digits, "done", method="aptn")
+    out = tmp_path / "done"
+    text = (out / "result.json").read_text()
+    x, y = digits(600, seed=5)
+    xt, yt = digits(100, seed=6)
+    run_cfg = RunConfig(  # _run's configuration
+        train_images=600, label_images=600, test_images=100, checkpoint_every=200, order=None
+    )
+    prune_cfg = PruningConfig(method="aptn", w_th0=0.05, prune_start=200, prune_batch=100)
+    said = []
+    again = run(
+        preset(n_neurons=16),
+        run_cfg,
+        prune_cfg,
+        out,
+        resume=True,
+        progress=False,
+        log=said.append,
+        data=(np.zeros_like(x), y, xt, yt),  # blank images: a retraining would differ
+    )
+    assert again == json.loads(text) and again["accuracy"] == first["accuracy"]
+    assert said == [f"{out} already holds this run's result.json: nothing to resume"]
+    with pytest.raises(LavaAptnError, match="finished run with a different configuration"):
+        run(
+            preset(n_neurons=16),
+            run_cfg,
+            prune_cfg.replace(w_th0=0.06),
+            out,
+            resume=True,
+            progress=False,
+            data=(x, y, xt, yt),
+        )
+    assert (out / "result.json").read_text() == text  # the refused resume lost nothing
+
+
+def test_resume_without_checkpoint_says_it_starts_over(tmp_path, digits):
+    from lava_aptn.engine.run import run
+
+    x, y = digits(300, seed=5)
+    said = []
+    run(
+        preset(n_neurons=8),
+        RunConfig(train_images=300, label_images=300, test_images=50, checkpoint_every=0),
+        PruningConfig(method="none"),
+        tmp_path / "fresh",
+        resume=True,
+        progress=False,
+        log=said.append,
+        data=(x, y, x[:50], y[:50]),
+    )
+    assert said[0] == f"no checkpoint in {tmp_path / 'fresh'}: training from image 0"
+    assert (tmp_path / "fresh" / "result.json").exists()
+
+
 def test_user_method_trains_in_the_engine(tmp_path, digits):
     from lava_aptn.engine.run import run
     from lava_aptn.pruning import PruneStep, run_step

@@ -95,3 +95,15 @@ def test_branch_from_prefix_equals_direct_run(tmp_path, digits, method):
     assert (tmp_path / "direct" / "history.csv").read_text() == (
         tmp_path / "branched" / "history.csv"
     ).read_text()
+
+
+def test_train_refuses_resume_with_a_target_search(tmp_path, capsys):
+    """``--resume`` cannot continue a search: the command says so before any work."""
+    from lava_aptn.cli import main
+
+    argv = ["train", "--dataset", "mnist", "--neurons", "4", "--method", "aptn"]
+    argv += ["--target-connectivity", "0.1", "--resume", "--out", str(tmp_path / "r")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "cannot be combined with --target-connectivity" in err
+    assert not (tmp_path / "r").exists()
