@@ -346,11 +346,39 @@ def select(points: list[Point], only: dict[str, list[str]] | None) -> list[Point
             raise ConfigError(
                 f"--only names {axis!r}, not an axis of this grid; axes: {', '.join(known)}"
             )
+    wanted = {axis: [_only_text(v) for v in values] for axis, values in only.items()}
+    for axis, values in wanted.items():
+        present = {value_text(v) for p in points if (v := p.axes().get(axis)) is not None}
+        for given, value in zip(only[axis], values, strict=True):
+            if points and value not in present:
+                takes = ", ".join(sorted(present, key=_sort_key)) or "no value in this grid"
+                raise ConfigError(
+                    f"--only {axis}={given}: no point of this grid has it; {axis} takes {takes}"
+                )
     return [
         p
         for p in points
-        if all(value_text(p.axes().get(axis)) in values for axis, values in only.items())
+        if all(value_text(p.axes().get(axis)) in values for axis, values in wanted.items())
     ]
+
+
+def _only_text(value: str) -> str:
+    """Write an ``--only`` value as :func:`value_text` does (``0.10`` and ``0.1`` match)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return value_text(number)
+
+
+def _sort_key(text: str) -> tuple:
+    """Sort axis values numerically where they are numbers, after them as text."""
+    try:
+        return (0, float(text), "")
+    except ValueError:
+        return (1, 0.0, text)
 
 
 def run_sweep(

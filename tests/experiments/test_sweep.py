@@ -367,6 +367,28 @@ def test_only_selects_points(tmp_path, digits):
     ]
 
 
+def test_only_matches_numbers_by_value_and_refuses_absent_values(tmp_path):
+    from lava_aptn.experiments.sweep import select
+
+    text = TINY.replace("[0.4]", "[0.1, 0.4]\nspike_interval = [30.0, inf]")
+    grid, _ = _grid(tmp_path, text)
+    points = grid.points()
+    # "0.10" is the axis value 0.1 and "30" the value 30.0, as the keys write them
+    chosen = select(points, {"target_connectivity": ["0.10"], "spike_interval": ["30", "inf"]})
+    assert sorted(p.key for p in chosen) == sorted(
+        f"mnist-n8-{m}-s{s}-c0.1-spike_interval{si}"
+        for m in ("constant", "aptn")
+        for s in (0, 1)
+        for si in ("30", "inf")
+    )
+    assert select(points, {"neurons": ["8.0"]}) == points
+    # a value no point has is a typo, not an empty selection
+    with pytest.raises(ConfigError, match=r"target_connectivity=0\.25: .* takes 0\.1, 0\.4$"):
+        select(points, {"target_connectivity": ["0.1", "0.25"]})
+    with pytest.raises(ConfigError, match="method=aptx: .* takes aptn, constant, none"):
+        select(points, {"method": ["aptx"]})
+
+
 WARM = TINY.replace('name = "tiny"', 'name = "tiny-warm"').replace(
     "max_evals = 4", "max_evals = 4\nwarm_start = true"
 )
