@@ -86,18 +86,36 @@ def is_done(out: str | Path, point: Point) -> bool:
     return (run_folder(out, point) / "result.json").is_file()
 
 
+def check_plan(grid: Grid, out: str | Path) -> None:
+    """Refuse a sweep folder that holds another grid, or this grid with other settings.
+
+    A grid of the same name and settings may change its axes (points are added; the
+    finished ones stay). Another grid's folder is refused even with equal settings: its
+    ``plan.json`` would be replaced, and its report with it.
+    """
+    plan_path = Path(out) / PLAN
+    if not plan_path.exists():
+        return
+    old = json.loads(plan_path.read_text())
+    if old.get("name") != grid.name:
+        raise ConfigError(
+            f"{out} holds the sweep of grid {old.get('name')!r}, not {grid.name!r}; use "
+            f"another --out (`--reuse {out}` copies the points the two grids share)"
+        )
+    digest = grid.settings_digest()
+    if old.get("digest") != digest:
+        raise ConfigError(
+            f"{out} holds a sweep with other settings (grid {old.get('name')!r}, digest "
+            f"{old.get('digest')}, this grid {digest}); use another --out, or delete "
+            f"{out} to start over"
+        )
+
+
 def write_plan(grid: Grid, out: Path, grid_text: str | None = None) -> None:
-    """Write ``plan.json`` (and ``grid.toml``); refuse a folder of another grid's settings."""
+    """Write ``plan.json`` (and ``grid.toml``) after :func:`check_plan`."""
+    check_plan(grid, out)
     plan_path = out / PLAN
     digest = grid.settings_digest()
-    if plan_path.exists():
-        old = json.loads(plan_path.read_text())
-        if old.get("digest") != digest:
-            raise ConfigError(
-                f"{out} holds a sweep with other settings (grid {old.get('name')!r}, digest "
-                f"{old.get('digest')}, this grid {digest}); use another --out, or delete "
-                f"{out} to start over"
-            )
     out.mkdir(parents=True, exist_ok=True)
     points = grid.points()
     plan = {

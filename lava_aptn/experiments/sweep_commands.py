@@ -58,6 +58,7 @@ def run_sweep_command(args) -> int:
 
     from lava_aptn.experiments.grid import load_grid
     from lava_aptn.experiments.sweep import (
+        check_plan,
         is_done,
         reusable_points,
         reuse_sources,
@@ -68,6 +69,7 @@ def run_sweep_command(args) -> int:
     grid = load_grid(args.grid)
     only = _parse_only(args.only)
     if args.dry_run:
+        check_plan(grid, args.out)
         sources = reuse_sources(grid, Path(args.out), args.reuse)
         points = select(grid.points(), only)
         todo = [p for p in points if not is_done(args.out, p)]

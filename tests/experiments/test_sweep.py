@@ -254,6 +254,20 @@ def test_other_settings_in_the_same_folder_are_refused(finished, tmp_path):
         run_sweep(grid, out, jobs=1, progress=False, log=lambda m: None)
 
 
+def test_another_grid_in_the_same_folder_is_refused(finished, tmp_path):
+    """Equal settings but another grid: its plan (and report) would be replaced."""
+    _, out, _ = finished
+    plan = (out / "plan.json").read_text()
+    other, path = _grid(tmp_path, TINY.replace('name = "tiny"', 'name = "other"'))
+    assert other.settings_digest() == load_grid(out / "grid.toml").settings_digest()
+    with pytest.raises(ConfigError, match="holds the sweep of grid 'tiny', not 'other'"):
+        run_sweep(other, out, jobs=1, progress=False, log=lambda m: None)
+    from lava_aptn.cli import main
+
+    assert main(["sweep", str(path), "--out", str(out), "--dry-run"]) == 2  # a dry run too
+    assert (out / "plan.json").read_text() == plan  # nothing replaced
+
+
 def _same_run(copy_dir: Path, src_dir: Path, key: str, name: str) -> None:
     """The copied result.json is the source's, renamed to its new point and sweep."""
     copy = json.loads((copy_dir / "result.json").read_text())
