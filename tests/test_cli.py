@@ -50,3 +50,22 @@ def test_a_broken_pipe_elsewhere_is_not_taken_for_a_closed_output(monkeypatch):
     monkeypatch.setattr(cli, "build_parser", lambda: parser)
     with pytest.raises(BrokenPipeError, match="a worker's pipe"):
         cli.main([])
+
+
+@pytest.mark.parametrize("command", ["sweep", "compare", "tune", "demo"])
+@pytest.mark.parametrize("jobs", ["0", "-2", "two"])
+def test_jobs_must_be_a_positive_count(command, jobs, capsys, tmp_path):
+    """``--jobs 0`` is refused by name instead of quietly running one process."""
+    from lava_aptn.cli import main
+
+    argv = {
+        "sweep": ["sweep", str(GRID), "--out", str(tmp_path / "s")],
+        "compare": ["compare", "--out", str(tmp_path / "c")],
+        "tune": ["tune", str(tmp_path / "space.toml"), "--out", str(tmp_path / "t")],
+        "demo": ["demo"],
+    }[command]
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--jobs", jobs])
+    assert exc.value.code == 2
+    assert f"argument --jobs: must be an integer >= 1, got '{jobs}'" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lava_aptn.cli_args import positive_int
+
 
 def register(subparsers) -> None:
     """Add the ``demo`` and ``compare`` subcommands."""
@@ -28,7 +30,9 @@ def register(subparsers) -> None:
     )
     p.add_argument("--test-images", type=int, default=10000)
     add_order_option(p)
-    p.add_argument("--jobs", type=int, default=2, help="processes (2: baseline beside APTN)")
+    p.add_argument(
+        "--jobs", type=positive_int, default=2, help="processes (2: baseline beside APTN)"
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=run)
 
@@ -80,7 +84,7 @@ def _register_compare(subparsers) -> None:
     p.add_argument("--label-images", type=int, default=None)
     p.add_argument("--test-images", type=int, default=10000)
     add_order_option(p)
-    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--jobs", type=positive_int, default=2)
     p.add_argument("--out", required=True)
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=run_compare)

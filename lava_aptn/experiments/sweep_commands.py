@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lava_aptn.cli_args import positive_int
+
 
 def register(subparsers) -> None:
     """Add the ``sweep`` and ``report`` subcommands."""
@@ -14,7 +16,10 @@ def register(subparsers) -> None:
     p.add_argument("grid", help="grid file (experiments/*.toml)")
     p.add_argument("--out", required=True, help="sweep folder")
     p.add_argument(
-        "--jobs", type=int, default=None, help="local worker processes (default: all cores)"
+        "--jobs",
+        type=positive_int,
+        default=None,
+        help="local worker processes (default: all cores)",
     )
     p.add_argument(
         "--scheduler",

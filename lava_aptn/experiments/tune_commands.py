@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lava_aptn.cli_args import positive_int
+
 
 def register(subparsers) -> None:
     """Add the ``tune`` subcommand."""
@@ -58,7 +60,7 @@ def register(subparsers) -> None:
         help="last training images, held out to score each candidate (10000)",
     )
     add_order_option(p)
-    p.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--jobs", type=positive_int, default=None, help="processes (default: all cores)")
     p.add_argument("--seed", type=int, default=0, help="seeds the draws and every network (0)")
     p.add_argument(
         "--repeats",
