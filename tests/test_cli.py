@@ -69,3 +69,40 @@ def test_jobs_must_be_a_positive_count(command, jobs, capsys, tmp_path):
     assert exc.value.code == 2
     assert f"argument --jobs: must be an integer >= 1, got '{jobs}'" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def _train_args(**given):
+    import argparse
+
+    args = {"method": "aptn", "train_images": 6000, "prune_start": None, "prune_batch": None}
+    return argparse.Namespace(**{**args, **given})
+
+
+def test_a_short_train_run_prunes_on_the_schedule_in_proportion():
+    """``train --train-images 6000 --method aptn`` prunes; before, it silently did not."""
+    from lava_aptn.engine.commands import fit_schedule
+    from lava_aptn.pruning import PruningConfig, prune_points
+
+    said = []
+    cfg = fit_schedule(PruningConfig(method="aptn"), _train_args(), log=said.append)
+    assert (cfg.prune_start, cfg.prune_batch) == (3000, 500)
+    assert [p.images_seen for p in prune_points(6000, cfg)][-1] == 6000
+    assert said and "pruning from image 3,000 every 500" in said[0]
+    # a whole epoch, a schedule the user gave, and methods without a schedule are kept
+    paper = PruningConfig(method="aptn")
+    assert fit_schedule(paper, _train_args(train_images=60000), log=said.append) == paper
+    given = PruningConfig(method="aptn", prune_start=1000, prune_batch=1000)
+    assert fit_schedule(given, _train_args(prune_start=1000), log=said.append) == given
+    post = PruningConfig(method="post-training")
+    assert fit_schedule(post, _train_args(method="post-training"), log=said.append) == post
+    assert len(said) == 1
+
+
+def test_a_schedule_that_never_prunes_is_refused_before_training(tmp_path, capsys):
+    from lava_aptn.cli import main
+
+    argv = ["train", "--dataset", "mnist", "--neurons", "4", "--method", "apt"]
+    argv += ["--train-images", "1000", "--prune-start", "2000", "--out", str(tmp_path / "r")]
+    assert main(argv) == 2
+    assert "no pruning step would run: --prune-start 2000" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()

@@ -81,8 +81,18 @@ def add_pruning_options(p: argparse.ArgumentParser) -> None:
         choices=("ascending", "descending"),
         help="neuron groups by spike count: ascending (paper: most active, highest threshold)",
     )
-    p.add_argument("--prune-start", type=int, default=None, help="images before pruning (30000)")
-    p.add_argument("--prune-batch", type=int, default=None, help="images per step (5000)")
+    p.add_argument(
+        "--prune-start",
+        type=int,
+        default=None,
+        help="images before pruning (30000; half of a run shorter than 60000)",
+    )
+    p.add_argument(
+        "--prune-batch",
+        type=int,
+        default=None,
+        help="images per step (5000; a twelfth of a run shorter than 60000)",
+    )
     p.add_argument(
         "--prune-end",
         type=int,
@@ -240,7 +250,38 @@ def pruning_config(args):
     fields = {k: v for k, v in fields.items() if v is not None}
     if fields.get("spike_interval") is not None and math.isinf(fields["spike_interval"]):
         fields["spike_interval"] = math.inf
-    return paper_config(method=args.method, neurons=args.neurons, **fields)
+    return fit_schedule(
+        paper_config(method=args.method, neurons=args.neurons, **fields), args, log=print
+    )
+
+
+def fit_schedule(prune_cfg, args, *, log):
+    """Fit the pruning schedule to the run's length, or refuse one that never prunes.
+
+    A run shorter than one epoch with no ``--prune-start`` or ``--prune-batch`` gets the
+    paper's schedule in proportion (:func:`~lava_aptn.pruning.scaled_schedule`), as
+    ``compare`` and ``demo`` do, and says so; an online method whose ``--prune-start``
+    comes after the last training image is an error, before any training.
+    """
+    from lava_aptn.pruning import prune_points, scaled_schedule
+
+    if prune_cfg.method in ("none", "post-training"):
+        return prune_cfg  # no schedule: never, or once at the end
+    if args.prune_start is None and args.prune_batch is None:
+        scaled = scaled_schedule(prune_cfg, args.train_images)
+        if scaled != prune_cfg:
+            log(
+                f"{args.train_images:,} training images: pruning from image "
+                f"{scaled.prune_start:,} every {scaled.prune_batch:,}, the paper's schedule "
+                "in proportion (--prune-start and --prune-batch set it)"
+            )
+        prune_cfg = scaled
+    if not prune_points(args.train_images, prune_cfg):
+        raise LavaAptnError(
+            f"no pruning step would run: --prune-start {prune_cfg.prune_start} is after the "
+            f"last of the {args.train_images} training images; pass a smaller --prune-start"
+        )
+    return prune_cfg
 
 
 def print_summary(result: dict, out) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from lava_aptn.config import NetworkConfig, RunConfig
 from lava_aptn.engine.run import Dataset, config_record, evaluate_and_write, new_session
 from lava_aptn.engine.target import check_target, run_at_connectivity, search_prefix
-from lava_aptn.pruning import PruningConfig, paper_config
+from lava_aptn.pruning import PruningConfig, paper_config, scaled_schedule
 
 _SHARED: dict[str, Any] = {}  # handed to forked workers (set before a pool starts)
 
@@ -62,8 +62,8 @@ def method_configs(
     configs = {}
     for method in methods:
         cfg = paper_config(method=method, neurons=neurons, **overrides)
-        if train_images < 60000 and "prune_start" not in overrides:
-            cfg = cfg.replace(prune_start=train_images // 2, prune_batch=max(train_images // 12, 1))
+        if "prune_start" not in overrides:
+            cfg = scaled_schedule(cfg, train_images)
         configs[method] = cfg
     return configs
 

@@ -56,6 +56,7 @@ from lava_aptn.pruning.schedule import (
     PrunePoint,
     is_prune_point,
     prune_points,
+    scaled_schedule,
     spike_count_window,
 )
 from lava_aptn.pruning.state import (
@@ -112,6 +113,7 @@ __all__ = [
     "paper_config",
     "PrunePoint",
     "prune_points",
+    "scaled_schedule",
     "is_prune_point",
     "spike_count_window",
     "prune_below",

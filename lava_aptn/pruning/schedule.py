@@ -21,7 +21,16 @@ from typing import NamedTuple
 from lava_aptn.errors import ConfigError
 from lava_aptn.pruning.config import PruningConfig
 
-__all__ = ["PrunePoint", "prune_points", "spike_count_window", "is_prune_point"]
+__all__ = [
+    "PrunePoint",
+    "prune_points",
+    "spike_count_window",
+    "is_prune_point",
+    "scaled_schedule",
+]
+
+#: Training images of one epoch, the length the paper's schedule is written for.
+EPOCH_IMAGES = 60_000
 
 
 class PrunePoint(NamedTuple):
@@ -64,6 +73,28 @@ def prune_points(train_images: int, config: PruningConfig) -> list[PrunePoint]:
         return []
     count = (last - config.prune_start) // config.prune_batch + 1
     return [PrunePoint(k, config.prune_start + k * config.prune_batch) for k in range(count)]
+
+
+def scaled_schedule(config: PruningConfig, train_images: int) -> PruningConfig:
+    """Fit the paper's schedule to a run shorter than one epoch, in proportion.
+
+    The paper starts at half the epoch (30,000 of 60,000 images) and prunes every twelfth
+    of it (5,000); a shorter run gets ``prune_start = train_images // 2`` and
+    ``prune_batch = max(train_images // 12, 1)``, so it prunes as often, relative to its
+    length, instead of never. A run of a whole epoch or more keeps ``config``.
+
+    Examples
+    --------
+    >>> cfg = scaled_schedule(PruningConfig(method="aptn"), 6000)
+    >>> cfg.prune_start, cfg.prune_batch, len(prune_points(6000, cfg))
+    (3000, 500, 7)
+    >>> scaled_schedule(PruningConfig(method="aptn"), 60000).prune_start
+    30000
+    """
+    total = _check_train_images(train_images)
+    if total >= EPOCH_IMAGES:
+        return config
+    return config.replace(prune_start=total // 2, prune_batch=max(total // 12, 1))
 
 
 def is_prune_point(images_seen: int, train_images: int, config: PruningConfig) -> int | None:
