@@ -265,8 +265,8 @@ def fit_schedule(prune_cfg, args, *, log):
     """
     from lava_aptn.pruning import prune_points, scaled_schedule
 
-    if prune_cfg.method in ("none", "post-training"):
-        return prune_cfg  # no schedule: never, or once at the end
+    if prune_cfg.method in ("none", "post-training") or not hasattr(args, "train_images"):
+        return prune_cfg  # no schedule (never, or once at the end), or `lava` sets its own
     if args.prune_start is None and args.prune_batch is None:
         scaled = scaled_schedule(prune_cfg, args.train_images)
         if scaled != prune_cfg:
