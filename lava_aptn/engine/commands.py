@@ -191,7 +191,8 @@ def run_curve(args) -> int:
     """Entry point of ``lava-aptn curve``."""
     from lava_aptn.engine.curve import learning_curve
 
-    net_cfg, run_cfg, prune_cfg = network_config(args), run_config(args), pruning_config(args)
+    net_cfg, run_cfg = network_config(args), run_config(args)
+    prune_cfg = fit_schedule(pruning_config(args), args, log=print)
     learning_curve(
         net_cfg,
         run_cfg,
@@ -250,9 +251,7 @@ def pruning_config(args):
     fields = {k: v for k, v in fields.items() if v is not None}
     if fields.get("spike_interval") is not None and math.isinf(fields["spike_interval"]):
         fields["spike_interval"] = math.inf
-    return fit_schedule(
-        paper_config(method=args.method, neurons=args.neurons, **fields), args, log=print
-    )
+    return paper_config(method=args.method, neurons=args.neurons, **fields)
 
 
 def fit_schedule(prune_cfg, args, *, log):
@@ -265,8 +264,8 @@ def fit_schedule(prune_cfg, args, *, log):
     """
     from lava_aptn.pruning import prune_points, scaled_schedule
 
-    if prune_cfg.method in ("none", "post-training") or not hasattr(args, "train_images"):
-        return prune_cfg  # no schedule (never, or once at the end), or `lava` sets its own
+    if prune_cfg.method in ("none", "post-training"):
+        return prune_cfg  # no schedule: never, or once at the end
     if args.prune_start is None and args.prune_batch is None:
         scaled = scaled_schedule(prune_cfg, args.train_images)
         if scaled != prune_cfg:
@@ -298,7 +297,8 @@ def run_train(args) -> int:
     """Entry point of ``lava-aptn train``."""
     from lava_aptn.engine.run import run
 
-    net_cfg, run_cfg, prune_cfg = network_config(args), run_config(args), pruning_config(args)
+    net_cfg, run_cfg = network_config(args), run_config(args)
+    prune_cfg = fit_schedule(pruning_config(args), args, log=print)
     if args.target_connectivity is not None:
         from lava_aptn.engine.target import run_at_connectivity
 

@@ -27,6 +27,7 @@ from lava_aptn.pruning import (
     TARGET_MAX_EVALS,
     TARGET_TOL,
     PruningConfig,
+    check_target_connectivity,
     connectivity,
     find_parameter,
     unpruned_fraction,
@@ -101,18 +102,6 @@ def search_prefix(
     return session
 
 
-def check_target(target: float) -> None:
-    """Raise :class:`ConfigError` unless ``target`` (a connectivity) is in (0, 1).
-
-    Callers check before any training, so a bad value costs no work.
-    """
-    if not 0.0 < target < 1.0:
-        raise ConfigError(
-            f"target connectivity must be in (0, 1), got {target!r}; "
-            "pass a fraction, e.g. 0.1 for 10 %"
-        )
-
-
 def run_at_connectivity(
     net_cfg: NetworkConfig,
     run_cfg: RunConfig,
@@ -153,7 +142,7 @@ def run_at_connectivity(
 
     Other parameters are those of :func:`lava_aptn.engine.run.run`.
     """
-    check_target(target)
+    check_target_connectivity(target)
     wall0 = time.perf_counter()
     dataset = Dataset.load(run_cfg, data)
     name, default_start, lower, upper = _parameter(prune_cfg)

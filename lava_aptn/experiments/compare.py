@@ -18,8 +18,13 @@ from typing import Any
 
 from lava_aptn.config import NetworkConfig, RunConfig
 from lava_aptn.engine.run import Dataset, config_record, evaluate_and_write, new_session
-from lava_aptn.engine.target import check_target, run_at_connectivity, search_prefix
-from lava_aptn.pruning import PruningConfig, paper_config, scaled_schedule
+from lava_aptn.engine.target import run_at_connectivity, search_prefix
+from lava_aptn.pruning import (
+    PruningConfig,
+    check_target_connectivity,
+    paper_config,
+    scaled_schedule,
+)
 
 _SHARED: dict[str, Any] = {}  # handed to forked workers (set before a pool starts)
 
@@ -90,7 +95,7 @@ def compare(
     ``OUT/seed<seed>/<method>``).
     """
     if any(m != "none" for m in methods):
-        check_target(target)  # before the shared prefix is trained
+        check_target_connectivity(target)  # before the shared prefix is trained
     out = Path(out_dir)
     configs = method_configs(
         methods, net_cfg.n_neurons, run_cfg.train_images, **(prune_overrides or {})

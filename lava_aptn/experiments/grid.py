@@ -67,6 +67,7 @@ from lava_aptn.pruning import (
     TARGET_MAX_EVALS,
     TARGET_TOL,
     PruningConfig,
+    check_target_connectivity,
     paper_config,
 )
 
@@ -204,15 +205,10 @@ class Grid:
                     f"grid {self.name!r}: unknown method {method!r}; choose from {METHODS}"
                 )
         for target in self.axes.get("target_connectivity", []):
-            if isinstance(target, bool) or not isinstance(target, (int, float)):
-                raise ConfigError(
-                    f"grid {self.name!r}: each target_connectivity must be a number, got {target!r}"
-                )
-            if not 0.0 < target < 1.0:
-                raise ConfigError(
-                    f"grid {self.name!r}: target_connectivity must be in (0, 1), got "
-                    f"{target!r}; write fractions, e.g. 0.1 for 10 %"
-                )
+            try:
+                check_target_connectivity(target)
+            except ConfigError as exc:
+                raise ConfigError(f"grid {self.name!r}: {exc}") from None
         for name in self.run:
             if name not in RUN_FIELDS + ("preset",):
                 raise ConfigError(

@@ -364,31 +364,34 @@ def select(points: list[Point], only: dict[str, list[str]] | None) -> list[Point
             raise ConfigError(
                 f"--only names {axis!r}, not an axis of this grid; axes: {', '.join(known)}"
             )
-    wanted = {axis: [_only_text(v) for v in values] for axis, values in only.items()}
-    for axis, values in wanted.items():
-        present = {value_text(v) for p in points if (v := p.axes().get(axis)) is not None}
-        for given, value in zip(only[axis], values, strict=True):
-            if points and value not in present:
-                takes = ", ".join(sorted(present, key=_sort_key)) or "no value in this grid"
+    for axis, values in only.items():
+        present = [v for p in points if (v := p.axes().get(axis)) is not None]
+        for given in values:
+            if points and not any(_matches(v, given) for v in present):
+                texts = sorted({value_text(v) for v in present}, key=_sort_key)
+                takes = ", ".join(texts) or "no value in this grid"
                 raise ConfigError(
                     f"--only {axis}={given}: no point of this grid has it; {axis} takes {takes}"
                 )
     return [
         p
         for p in points
-        if all(value_text(p.axes().get(axis)) in values for axis, values in wanted.items())
+        if all(any(_matches(p.axes().get(a), g) for g in values) for a, values in only.items())
     ]
 
 
-def _only_text(value: str) -> str:
-    """Write an ``--only`` value as :func:`value_text` does (``0.10`` and ``0.1`` match)."""
+def _matches(value: Any, given: str) -> bool:
+    """Whether an axis value is the ``--only`` text ``given``; numbers by value (0.10 = 0.1)."""
+    if value is None:
+        return False
+    if value_text(value) == given:
+        return True
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
     try:
-        number = float(value)
+        return float(given) == float(value)
     except ValueError:
-        return value
-    if number.is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    return value_text(number)
+        return False
 
 
 def _sort_key(text: str) -> tuple:

@@ -76,6 +76,7 @@ from lava_aptn.pruning.target import (
     TARGET_MAX_EVALS,
     TARGET_TOL,
     TargetResult,
+    check_target_connectivity,
     find_parameter,
     find_w_th0,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "GAP_WIDTH",
     "LONG_SEARCHES",
     "TargetResult",
+    "check_target_connectivity",
     "find_parameter",
     "find_w_th0",
 ]

@@ -179,6 +179,24 @@ def _positive(name: str, value: float) -> float:
     return value
 
 
+def check_target_connectivity(target: float) -> float:
+    """Return ``target`` as a float if it is a connectivity in (0, 1), else raise.
+
+    Callers check before any training, so a bad value costs no work.
+
+    >>> check_target_connectivity(0.1)
+    0.1
+    """
+    if isinstance(target, bool) or not isinstance(target, int | float):
+        raise ConfigError(f"target connectivity must be a number, got {target!r}")
+    if not 0.0 < target < 1.0:
+        raise ConfigError(
+            f"target connectivity must be in (0, 1), got {target!r}; "
+            "pass a fraction, e.g. 0.1 for 10 %"
+        )
+    return float(target)
+
+
 def find_parameter(
     run: Callable[[float], float],
     target: float,

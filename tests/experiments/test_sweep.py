@@ -125,8 +125,8 @@ def test_grid_pruning_axis_with_infinity_and_paper_factors(tmp_path):
         (("seed = [0, 1]", ""), "must list 'seed'"),
         (("test_images = 40", "test_images = 40\nepochs = 2"), "unknown [run] setting 'epochs'"),
         (("prune_batch = 20", "prune_batch = 0"), "prune_batch"),
-        (("[0.4]", "[0.4, 10]"), "target_connectivity must be in (0, 1), got 10; write fractions"),
-        (("[0.4]", '["10%"]'), "each target_connectivity must be a number, got '10%'"),
+        (("[0.4]", "[0.4, 10]"), "'tiny': target connectivity must be in (0, 1), got 10; pass"),
+        (("[0.4]", '["10%"]'), "'tiny': target connectivity must be a number, got '10%'"),
     ],
 )
 def test_grid_errors_name_the_problem(tmp_path, change, message):
